@@ -1,0 +1,127 @@
+package dev.heliograph.controlplane.api;
+
+import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
+import dev.heliograph.controlplane.storage.clickhouse.ResultCursor;
+import dev.heliograph.controlplane.storage.clickhouse.TargetStats;
+import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
+import dev.heliograph.domain.TargetId;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /api/v1/targets/{id}/results} (raw results from ClickHouse, newest first, cursor paged) and
+ * {@code /api/v1/targets/{id}/stats} (count, uptime and latency quantiles from the 1-minute rollup).
+ */
+public final class ResultHandler {
+    /** Longest stats window. */
+    static final Duration MAX_WINDOW = Duration.ofDays(90);
+    private static final Pattern WINDOW = Pattern.compile("(\\d{1,5})([mhd])");
+
+    private final PgTargetStore targets;
+    private final ClickHouseResultStore results;
+    private final Clock clock;
+
+    public ResultHandler(PgTargetStore targets, ClickHouseResultStore results, Clock clock) {
+        this.targets = targets;
+        this.results = results;
+        this.clock = clock;
+    }
+
+    /** Adds this resource's routes to {@code router}. */
+    public void mount(Router router) {
+        router.get("/api/v1/targets/:id/results").handler(this::results);
+        router.get("/api/v1/targets/:id/stats").handler(this::stats);
+    }
+
+    private void results(RoutingContext ctx) {
+        TargetId id = TargetHandler.targetId(ctx);
+        Instant to = instant(ctx, "to", clock.instant());
+        Instant from = instant(ctx, "from", to.minus(Duration.ofHours(1)));
+        if (!from.isBefore(to)) {
+            throw ApiException.badParameter("from", "from must be before to");
+        }
+        int limit = Paging.limit(ctx);
+        ResultCursor cursor = cursor(ctx);
+        TargetHandler.require(targets, ctx, id)
+                .compose(target -> results.results(target.orgId(), id, from, to, cursor, limit))
+                .onSuccess(page -> Responses.page(ctx, page.items().stream().map(ResultView::of).toList(),
+                        page.next() == null ? null
+                                : Paging.encode(page.next().startedAtMs() + ":" + page.next().resultId())))
+                .onFailure(ctx::fail);
+    }
+
+    private void stats(RoutingContext ctx) {
+        TargetId id = TargetHandler.targetId(ctx);
+        String windowText = ctx.request().getParam("window", "1h");
+        Duration window = window(windowText);
+        Instant now = clock.instant();
+        TargetHandler.require(targets, ctx, id)
+                .compose(target -> results.stats(target.orgId(), id, now, window))
+                .onSuccess(stats -> Responses.json(ctx, 200, view(id, windowText, stats)))
+                .onFailure(ctx::fail);
+    }
+
+    private static Map<String, Object> view(TargetId id, String window, TargetStats stats) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("target_id", id.toString());
+        body.put("window", window);
+        body.put("checks", stats.checks());
+        body.put("up_checks", stats.upChecks());
+        body.put("uptime_ratio", stats.uptimeRatio());
+        body.put("p50_ms", stats.p50Ms());
+        body.put("p95_ms", stats.p95Ms());
+        body.put("p99_ms", stats.p99Ms());
+        return body;
+    }
+
+    /** Parses {@code 15m}, {@code 1h}, {@code 7d}: 1 minute to 90 days. */
+    static Duration window(String text) {
+        Matcher m = WINDOW.matcher(text);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            Duration window = switch (m.group(2)) {
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+            if (!window.isZero() && window.compareTo(MAX_WINDOW) <= 0) {
+                return window;
+            }
+        }
+        throw ApiException.badParameter("window", "window must look like 15m, 1h or 7d and lie between 1m and 90d");
+    }
+
+    private static Instant instant(RoutingContext ctx, String name, Instant fallback) {
+        String text = ctx.request().getParam(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badParameter(name, name + " must be an RFC 3339 time such as 2026-01-31T12:00:00Z");
+        }
+    }
+
+    private static ResultCursor cursor(RoutingContext ctx) {
+        String state = Paging.decode(ctx);
+        if (state == null) {
+            return null;
+        }
+        int colon = state.indexOf(':');
+        try {
+            return new ResultCursor(Long.parseLong(state.substring(0, colon)), UUID.fromString(state.substring(colon + 1)));
+        } catch (RuntimeException e) {
+            throw ApiException.badParameter("cursor", "cursor is not valid; pass next_cursor back unchanged");
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.heliograph.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.heliograph.controlplane.registry.TargetRegistry;
+import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
+import dev.heliograph.controlplane.storage.postgres.TargetFilter;
+import dev.heliograph.controlplane.storage.postgres.TargetNameTakenException;
+import dev.heliograph.domain.CheckKind;
+import dev.heliograph.domain.RegionId;
+import dev.heliograph.domain.Target;
+import dev.heliograph.domain.TargetDraft;
+import dev.heliograph.domain.TargetId;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /api/v1/targets}: create, read, replace, delete and list targets. Every write is reported
+ * to the {@link TargetRegistry}, so the scheduler follows without a restart.
+ */
+public final class TargetHandler {
+    private final PgTargetStore store;
+    private final TargetRegistry registry;
+    private final RegionId defaultRegion;
+
+    public TargetHandler(PgTargetStore store, TargetRegistry registry, RegionId defaultRegion) {
+        this.store = store;
+        this.registry = registry;
+        this.defaultRegion = defaultRegion;
+    }
+
+    /** Adds this resource's routes to {@code router}. */
+    public void mount(Router router) {
+        router.post("/api/v1/targets").handler(this::create);
+        router.get("/api/v1/targets").handler(this::list);
+        router.get("/api/v1/targets/:id").handler(this::get);
+        router.put("/api/v1/targets/:id").handler(this::replace);
+        router.delete("/api/v1/targets/:id").handler(this::delete);
+    }
+
+    private void create(RoutingContext ctx) {
+        TargetDraft draft = draft(ctx);
+        store.create(ApiServer.org(ctx), draft)
+                .onSuccess(target -> {
+                    registry.changed(target);
+                    ctx.response().putHeader("location", "/api/v1/targets/" + target.id());
+                    Responses.json(ctx, 201, TargetView.of(target));
+                })
+                .onFailure(error -> fail(ctx, error));
+    }
+
+    private void get(RoutingContext ctx) {
+        TargetId id = targetId(ctx);
+        store.get(ApiServer.org(ctx), id).onComplete(found -> answer(ctx, id, found));
+    }
+
+    private void replace(RoutingContext ctx) {
+        TargetId id = targetId(ctx);
+        TargetDraft draft = draft(ctx);
+        store.update(ApiServer.org(ctx), id, draft).onComplete(updated -> {
+            if (updated.succeeded()) {
+                updated.result().ifPresent(registry::changed);
+            }
+            answer(ctx, id, updated);
+        });
+    }
+
+    private void delete(RoutingContext ctx) {
+        TargetId id = targetId(ctx);
+        store.delete(ApiServer.org(ctx), id)
+                .onSuccess(existed -> {
+                    if (!existed) {
+                        ctx.fail(ApiException.targetNotFound(id.toString()));
+                        return;
+                    }
+                    registry.removed(id);
+                    ctx.response().setStatusCode(204).end();
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private void list(RoutingContext ctx) {
+        int limit = Paging.limit(ctx);
+        String cursor = Paging.decode(ctx);
+        TargetId after;
+        try {
+            after = cursor == null ? null : TargetId.parse(cursor);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badParameter("cursor", "cursor is not valid; pass next_cursor back unchanged");
+        }
+        store.list(ApiServer.org(ctx), filter(ctx), after, limit)
+                .onSuccess(page -> Responses.page(ctx, page.items().stream().map(TargetView::of).toList(),
+                        page.next() == null ? null : Paging.encode(page.next().toString())))
+                .onFailure(ctx::fail);
+    }
+
+    private static TargetFilter filter(RoutingContext ctx) {
+        String kind = ctx.request().getParam("kind");
+        String enabled = ctx.request().getParam("enabled");
+        CheckKind checkKind = null;
+        if (kind != null) {
+            try {
+                checkKind = CheckKind.fromWire(kind);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badParameter("kind", "kind must be http or tcp");
+            }
+        }
+        if (enabled != null && !enabled.equals("true") && !enabled.equals("false")) {
+            throw ApiException.badParameter("enabled", "enabled must be true or false");
+        }
+        String query = ctx.request().getParam("q");
+        return new TargetFilter(ctx.request().getParam("tag"), checkKind,
+                enabled == null ? null : Boolean.valueOf(enabled), query == null || query.isBlank() ? null : query);
+    }
+
+    private TargetDraft draft(RoutingContext ctx) {
+        JsonNode body = JsonBody.tree(ctx);
+        if (!body.isObject()) {
+            throw new ApiException(400, "MALFORMED_JSON", "request body must be a JSON object");
+        }
+        return JsonBody.bind(body, TargetRequest.class, "").toDraft(defaultRegion);
+    }
+
+    static TargetId targetId(RoutingContext ctx) {
+        String text = ctx.pathParam("id");
+        try {
+            return TargetId.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.targetNotFound(text);
+        }
+    }
+
+    private static void answer(RoutingContext ctx, TargetId id, io.vertx.core.AsyncResult<Optional<Target>> found) {
+        if (found.failed()) {
+            fail(ctx, found.cause());
+        } else if (found.result().isEmpty()) {
+            ctx.fail(ApiException.targetNotFound(id.toString()));
+        } else {
+            Responses.json(ctx, 200, TargetView.of(found.result().get()));
+        }
+    }
+
+    private static void fail(RoutingContext ctx, Throwable error) {
+        if (error instanceof TargetNameTakenException taken) {
+            ctx.fail(new ApiException(409, "TARGET_NAME_TAKEN", taken.getMessage(), Map.of("field", "name")));
+        } else {
+            ctx.fail(error);
+        }
+    }
+
+    /** The target {@code id} of the caller's org, or a failed future with 404 {@code TARGET_NOT_FOUND}. */
+    static Future<Target> require(PgTargetStore store, RoutingContext ctx, TargetId id) {
+        return store.get(ApiServer.org(ctx), id)
+                .compose(found -> found.map(Future::succeededFuture)
+                        .orElseGet(() -> Future.failedFuture(ApiException.targetNotFound(id.toString()))));
+    }
+}

@@ -1,0 +1,90 @@
+package dev.heliograph.controlplane.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.heliograph.controlplane.codec.SpecCodec;
+import dev.heliograph.domain.CheckKind;
+import dev.heliograph.domain.CheckSpec;
+import dev.heliograph.domain.FieldError;
+import dev.heliograph.domain.RegionId;
+import dev.heliograph.domain.TargetDraft;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of {@code POST /api/v1/targets} and {@code PUT /api/v1/targets/{id}}. Absent fields take
+ * defaults: {@code interval_s} 60, {@code timeout_ms} the smaller of 10000 and half the interval,
+ * {@code regions} the control plane's region, no tags, enabled.
+ */
+public record TargetRequest(String name, String kind, JsonNode spec, Integer intervalS, Integer timeoutMs,
+                            List<String> regions, List<String> tags, Boolean enabled) {
+    /** Default interval between checks, s. */
+    public static final int DEFAULT_INTERVAL_S = 60;
+
+    /**
+     * The validated draft. Throws {@link ApiException}: 400 for unknown or mistyped spec fields,
+     * 422 {@code VALIDATION_FAILED} listing every invalid field in {@code details.fields}.
+     */
+    public TargetDraft toDraft(RegionId defaultRegion) {
+        List<FieldError> errors = new ArrayList<>();
+        CheckSpec parsed = parseSpec(errors);
+        int interval = intervalS == null ? DEFAULT_INTERVAL_S : intervalS;
+        int timeout = timeoutMs == null ? (int) Math.min(10_000L, Math.max(1L, interval * 500L)) : timeoutMs;
+        List<RegionId> regionIds = new ArrayList<>();
+        if (regions == null || regions.isEmpty()) {
+            regionIds.add(defaultRegion);
+        } else {
+            for (int i = 0; i < regions.size(); i++) {
+                if (RegionId.isValid(regions.get(i))) {
+                    regionIds.add(new RegionId(regions.get(i)));
+                } else {
+                    errors.add(new FieldError("regions[" + i + "]", FieldError.INVALID_FORMAT,
+                            "region must be 1-63 characters of a-z, 0-9 and '-'"));
+                }
+            }
+        }
+        TargetDraft draft = new TargetDraft(name, parsed, interval, timeout, regionIds,
+                tags == null ? null : new HashSet<>(tags), enabled == null || enabled);
+        draft.validate().stream()
+                .filter(error -> parsed != null || !error.field().equals("spec"))
+                .forEach(errors::add);
+        if (!errors.isEmpty()) {
+            throw validationFailed(errors);
+        }
+        return draft;
+    }
+
+    private CheckSpec parseSpec(List<FieldError> errors) {
+        if (kind == null) {
+            errors.add(new FieldError("kind", FieldError.REQUIRED, "kind is required (http or tcp)"));
+            return null;
+        }
+        CheckKind checkKind;
+        try {
+            checkKind = CheckKind.fromWire(kind);
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError("kind", FieldError.INVALID_FORMAT, "kind must be http or tcp"));
+            return null;
+        }
+        if (spec == null || spec.isNull()) {
+            errors.add(new FieldError("spec", FieldError.REQUIRED, "spec is required"));
+            return null;
+        }
+        try {
+            return SpecCodec.read(checkKind, spec);
+        } catch (JsonProcessingException e) {
+            throw JsonBody.fieldError(e, "spec.");
+        }
+    }
+
+    /** 422 with every field error. */
+    static ApiException validationFailed(List<FieldError> errors) {
+        List<Map<String, String>> fields = errors.stream()
+                .map(e -> Map.of("field", e.field(), "code", e.code(), "message", e.message()))
+                .toList();
+        String summary = errors.size() == 1 ? errors.getFirst().message() : errors.size() + " fields are invalid";
+        return new ApiException(422, "VALIDATION_FAILED", summary, Map.of("fields", fields));
+    }
+}

@@ -1,0 +1,158 @@
+package dev.heliograph.controlplane.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.heliograph.controlplane.codec.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds the configuration from, in rising precedence: built-in defaults, a YAML file, environment
+ * variables {@code HELIOGRAPH_<SECTION>_<KEY>} (e.g. {@code HELIOGRAPH_API_PORT}) and
+ * {@code key=value} overrides from the command line ({@code --set api.port=9090}). Unknown keys,
+ * values of the wrong type and out-of-range values are all reported together, one line per key.
+ * Only this class reads the environment.
+ */
+public final class ConfigLoader {
+    /** Prefix of environment overrides. */
+    public static final String ENV_PREFIX = "HELIOGRAPH_";
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * Loads and validates the configuration.
+     *
+     * @param file      YAML file, or {@code null} for none
+     * @param env       the environment (usually {@code System.getenv()})
+     * @param overrides {@code key=value} pairs, keys as in the YAML ({@code scheduler.jitter_ms})
+     * @throws ConfigException with every problem found
+     */
+    public static HeliographConfig load(Path file, Map<String, String> env, List<String> overrides) throws ConfigException {
+        ObjectNode tree = Json.MAPPER.valueToTree(HeliographConfig.defaults());
+        Map<String, JsonNodeType> known = leaves(tree);
+        List<String> problems = new ArrayList<>();
+        if (file != null) {
+            mergeFile(tree, file, known, problems);
+        }
+        for (String key : known.keySet()) {
+            String value = env.get(ENV_PREFIX + key.replace('.', '_').toUpperCase(Locale.ROOT));
+            if (value != null) {
+                put(tree, key, value);
+            }
+        }
+        for (String override : overrides) {
+            int eq = override.indexOf('=');
+            String key = eq < 0 ? override : override.substring(0, eq).trim();
+            if (eq < 0) {
+                problems.add("--set " + override + ": expected key=value");
+            } else if (!known.containsKey(key)) {
+                problems.add("--set " + key + ": unknown key");
+            } else {
+                put(tree, key, override.substring(eq + 1));
+            }
+        }
+        checkTypes(tree, known, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        HeliographConfig config;
+        try {
+            config = Json.MAPPER.treeToValue(tree, HeliographConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(List.of("configuration: " + e.getOriginalMessage()));
+        }
+        List<String> invalid = config.validate();
+        if (!invalid.isEmpty()) {
+            throw new ConfigException(invalid);
+        }
+        return config;
+    }
+
+    private static void mergeFile(ObjectNode tree, Path file, Map<String, JsonNodeType> known, List<String> problems)
+            throws ConfigException {
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigException(List.of("cannot read " + file + ": " + e.getMessage()));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(List.of(file + ": top level must be a mapping of sections"));
+        }
+        for (Map.Entry<String, JsonNode> leaf : leafNodes(root).entrySet()) {
+            String key = leaf.getKey();
+            if (!known.containsKey(key)) {
+                problems.add(file.getFileName() + ": unknown key " + key);
+            } else {
+                put(tree, key, leaf.getValue());
+            }
+        }
+    }
+
+    private static void checkTypes(ObjectNode tree, Map<String, JsonNodeType> known, List<String> problems) {
+        known.forEach((key, type) -> {
+            JsonNode node = at(tree, key);
+            String text = node.asText();
+            boolean ok = switch (type) {
+                case NUMBER -> node.isIntegralNumber() || (node.isTextual() && text.matches("-?\\d{1,9}"));
+                case BOOLEAN -> node.isBoolean() || (node.isTextual() && (text.equals("true") || text.equals("false")));
+                default -> node.isValueNode() && !node.isNull();
+            };
+            if (!ok) {
+                String wanted = type == JsonNodeType.NUMBER ? "a whole number" : type == JsonNodeType.BOOLEAN ? "true or false" : "a string";
+                problems.add(key + " must be " + wanted + " (got " + node + ")");
+            }
+        });
+    }
+
+    private static Map<String, JsonNodeType> leaves(ObjectNode tree) {
+        Map<String, JsonNodeType> leaves = new LinkedHashMap<>();
+        leafNodes(tree).forEach((key, node) -> leaves.put(key, node.getNodeType()));
+        return leaves;
+    }
+
+    private static Map<String, JsonNode> leafNodes(JsonNode root) {
+        Map<String, JsonNode> leaves = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> sections = root.fields(); sections.hasNext(); ) {
+            Map.Entry<String, JsonNode> section = sections.next();
+            if (!section.getValue().isObject()) {
+                leaves.put(section.getKey(), section.getValue());
+                continue;
+            }
+            section.getValue().fields().forEachRemaining(key -> leaves.put(section.getKey() + "." + key.getKey(), key.getValue()));
+        }
+        return leaves;
+    }
+
+    private static JsonNode at(ObjectNode tree, String key) {
+        int dot = key.indexOf('.');
+        return tree.path(key.substring(0, dot)).path(key.substring(dot + 1));
+    }
+
+    private static void put(ObjectNode tree, String key, String value) {
+        put(tree, key, TextNode.valueOf(value));
+    }
+
+    private static void put(ObjectNode tree, String key, JsonNode value) {
+        int dot = key.indexOf('.');
+        ((ObjectNode) tree.get(key.substring(0, dot))).set(key.substring(dot + 1), value);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.heliograph.controlplane.config;
+
+import dev.heliograph.domain.RegionId;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The control plane's configuration: one record per section, every key {@code snake_case} on the
+ * wire ({@code scheduler.jitter_ms}). {@link #defaults()} lets the process start against the
+ * services that {@code scripts/services.sh} starts. Built and validated once by
+ * {@link ConfigLoader}; never mutated.
+ */
+public record HeliographConfig(Api api, Postgres postgres, ClickHouse clickhouse, Scheduler scheduler, Pool pool,
+                               Probe probe, Batcher batcher, Shutdown shutdown) {
+
+    /** REST API listener. {@code port} 0 picks a free port. {@code max_body_bytes}: request body limit. */
+    public record Api(String host, int port, int maxBodyBytes) {
+    }
+
+    /** PostgreSQL connection (targets, orgs). {@code pool_size}: connections. */
+    public record Postgres(String host, int port, String database, String user, String password, int poolSize) {
+    }
+
+    /** ClickHouse over HTTP (results). {@code url} like {@code http://127.0.0.1:8123}. */
+    public record ClickHouse(String url, String database, String user, String password, int timeoutMs) {
+    }
+
+    /**
+     * The in-process probe engine's schedule. {@code region}: the control plane's own region;
+     * {@code jitter_ms}: largest shift of a tick (capped at half a target's interval);
+     * {@code refresh_interval_s}: full re-read of targets from Postgres that repairs missed changes;
+     * {@code lanes}: event loops that run timers and checks (0 = two per core).
+     */
+    public record Scheduler(String region, int jitterMs, int refreshIntervalS, int lanes) {
+    }
+
+    /** Worker pool: {@code max_concurrent_checks} slots; a check waits at most {@code max_queue_wait_ms}. */
+    public record Pool(int maxConcurrentChecks, int maxQueueWaitMs) {
+    }
+
+    /** Outbound checks: loopback permission and resolver bounds (ms, s). */
+    public record Probe(boolean allowLoopback, int dnsTimeoutMs, int dnsMinTtlS, int dnsMaxTtlS) {
+    }
+
+    /**
+     * Result batcher: bounded queue of {@code queue_capacity} results, flushed every
+     * {@code flush_size} results or {@code flush_interval_ms}; failed writes retry with exponential
+     * backoff from {@code retry_initial_ms} to {@code retry_max_ms}, with jitter.
+     */
+    public record Batcher(int queueCapacity, int flushSize, int flushIntervalMs, int retryInitialMs, int retryMaxMs) {
+    }
+
+    /** Graceful shutdown: everything (in-flight checks, final flush) must finish within {@code timeout_s}. */
+    public record Shutdown(int timeoutS) {
+    }
+
+    /** Defaults for every key. */
+    public static HeliographConfig defaults() {
+        return new HeliographConfig(
+                new Api("127.0.0.1", 8080, 1024 * 1024),
+                new Postgres("127.0.0.1", 5432, "heliograph", "heliograph", "heliograph", 8),
+                new ClickHouse("http://127.0.0.1:8123", "heliograph", "default", "", 30_000),
+                new Scheduler("local", 500, 30, 0),
+                new Pool(10_000, 1_000),
+                new Probe(false, 2_000, 5, 300),
+                new Batcher(100_000, 1_000, 1_000, 200, 10_000),
+                new Shutdown(10));
+    }
+
+    /** Every problem with this configuration, one message per bad key; empty when valid. */
+    public List<String> validate() {
+        List<String> errors = new ArrayList<>();
+        range(errors, "api.port", api.port, 0, 65535);
+        range(errors, "api.max_body_bytes", api.maxBodyBytes, 1024, 64 * 1024 * 1024);
+        required(errors, "api.host", api.host);
+        required(errors, "postgres.host", postgres.host);
+        range(errors, "postgres.port", postgres.port, 1, 65535);
+        required(errors, "postgres.database", postgres.database);
+        required(errors, "postgres.user", postgres.user);
+        range(errors, "postgres.pool_size", postgres.poolSize, 1, 200);
+        validateClickHouseUrl(errors);
+        if (clickhouse.database == null || !clickhouse.database.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+            errors.add("clickhouse.database must be a plain identifier (letters, digits, _)");
+        }
+        required(errors, "clickhouse.user", clickhouse.user);
+        range(errors, "clickhouse.timeout_ms", clickhouse.timeoutMs, 100, 600_000);
+        if (!RegionId.isValid(scheduler.region)) {
+            errors.add("scheduler.region must be 1-63 characters of a-z, 0-9 and '-'");
+        }
+        range(errors, "scheduler.jitter_ms", scheduler.jitterMs, 0, 60_000);
+        range(errors, "scheduler.refresh_interval_s", scheduler.refreshIntervalS, 1, 3600);
+        range(errors, "scheduler.lanes", scheduler.lanes, 0, 256);
+        range(errors, "pool.max_concurrent_checks", pool.maxConcurrentChecks, 1, 1_000_000);
+        range(errors, "pool.max_queue_wait_ms", pool.maxQueueWaitMs, 0, 600_000);
+        range(errors, "probe.dns_timeout_ms", probe.dnsTimeoutMs, 10, 60_000);
+        range(errors, "probe.dns_min_ttl_s", probe.dnsMinTtlS, 0, 86_400);
+        range(errors, "probe.dns_max_ttl_s", probe.dnsMaxTtlS, Math.max(0, probe.dnsMinTtlS), 86_400);
+        range(errors, "batcher.queue_capacity", batcher.queueCapacity, 1, 10_000_000);
+        range(errors, "batcher.flush_size", batcher.flushSize, 1, Math.max(1, batcher.queueCapacity));
+        range(errors, "batcher.flush_interval_ms", batcher.flushIntervalMs, 10, 600_000);
+        range(errors, "batcher.retry_initial_ms", batcher.retryInitialMs, 1, 600_000);
+        range(errors, "batcher.retry_max_ms", batcher.retryMaxMs, Math.max(1, batcher.retryInitialMs), 3_600_000);
+        range(errors, "shutdown.timeout_s", shutdown.timeoutS, 1, 600);
+        return errors;
+    }
+
+    private void validateClickHouseUrl(List<String> errors) {
+        try {
+            URI uri = new URI(clickhouse.url);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                errors.add("clickhouse.url must be an http:// or https:// URL with a host");
+            }
+        } catch (Exception e) {
+            errors.add("clickhouse.url must be an http:// or https:// URL with a host");
+        }
+    }
+
+    private static void range(List<String> errors, String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            errors.add(key + " must be between " + min + " and " + max + " (got " + value + ")");
+        }
+    }
+
+    private static void required(List<String> errors, String key, String value) {
+        if (value == null || value.isBlank()) {
+            errors.add(key + " is required");
+        }
+    }
+}

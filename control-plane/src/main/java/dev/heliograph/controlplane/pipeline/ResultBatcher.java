@@ -1,0 +1,180 @@
+package dev.heliograph.controlplane.pipeline;
+
+import dev.heliograph.domain.CheckResult;
+import dev.heliograph.probe.ResultSink;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bounded queue between the probe engine and ClickHouse. Results are accepted from any thread
+ * until {@code queueCapacity} are waiting; beyond that they are dropped and counted
+ * ({@code queue_full}). A flush writes at most {@code flushSize} results, when that many are
+ * waiting or every {@code flushInterval}. One batch is written at a time, so results reach the
+ * writer in the order they were accepted; a failed write keeps its batch at the head and retries it
+ * with exponential backoff and jitter ({@code retryInitial} doubling up to {@code retryMax}, each
+ * delay drawn from [d/2, d]) until it succeeds.
+ *
+ * <p>Why not a library: this is the core ingest path (DESIGN.md "Result batcher"); it is a few
+ * dozen lines over a lock-free queue and Vert.x timers.
+ */
+public final class ResultBatcher extends VerticleBase implements ResultSink {
+    private static final Logger LOG = LoggerFactory.getLogger(ResultBatcher.class);
+
+    /** Sizes and delays, validated by the configuration. */
+    public record Settings(int queueCapacity, int flushSize, Duration flushInterval, Duration retryInitial,
+                           Duration retryMax) {
+    }
+
+    private final BatchWriter writer;
+    private final Settings settings;
+    private final ConcurrentLinkedQueue<CheckResult> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong droppedQueueFull = new AtomicLong();
+    private final AtomicLong failedWrites = new AtomicLong();
+    private volatile String lastError;
+    private volatile int pendingSize;
+    // Event-loop-confined state:
+    private List<CheckResult> pending;
+    private boolean writing;
+    private int attempt;
+    private long periodicTimer;
+    private final List<Promise<Void>> emptyWatchers = new ArrayList<>();
+
+    public ResultBatcher(BatchWriter writer, Settings settings) {
+        this.writer = writer;
+        this.settings = settings;
+    }
+
+    @Override
+    public Future<?> start() {
+        periodicTimer = vertx.setPeriodic(settings.flushInterval().toMillis(), id -> flush());
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(periodicTimer);
+        return Future.succeededFuture();
+    }
+
+    /** Accepts a result unless the queue is full; thread-safe and non-blocking. */
+    @Override
+    public boolean offer(CheckResult result) {
+        int size = queued.incrementAndGet();
+        if (size > settings.queueCapacity()) {
+            queued.decrementAndGet();
+            droppedQueueFull.incrementAndGet();
+            return false;
+        }
+        queue.add(result);
+        accepted.incrementAndGet();
+        if (size == settings.flushSize()) {
+            context.runOnContext(v -> flush());
+        }
+        return true;
+    }
+
+    /**
+     * Flushes until nothing is waiting, or {@code timeout} passes. Completes with {@code true} when
+     * everything accepted so far was written.
+     */
+    public Future<Boolean> drain(Duration timeout) {
+        Promise<Boolean> drained = Promise.promise();
+        context.runOnContext(v -> {
+            if (isEmpty()) {
+                drained.complete(true);
+                return;
+            }
+            Promise<Void> empty = Promise.promise();
+            emptyWatchers.add(empty);
+            long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> drained.tryComplete(false));
+            empty.future().onComplete(done -> {
+                vertx.cancelTimer(timer);
+                drained.tryComplete(true);
+            });
+            flush();
+        });
+        return drained.future();
+    }
+
+    /** Counters since start. */
+    public BatcherStats stats() {
+        return new BatcherStats(accepted.get(), written.get(), droppedQueueFull.get(), queued.get() + (long) pendingSize,
+                failedWrites.get(), lastError);
+    }
+
+    private void flush() {
+        if (writing) {
+            return;
+        }
+        if (pending == null) {
+            pending = take();
+            pendingSize = pending.size();
+        }
+        if (pending.isEmpty()) {
+            pending = null;
+            emptyWatchers.forEach(Promise::tryComplete);
+            emptyWatchers.clear();
+            return;
+        }
+        writing = true;
+        writer.write(pending).onComplete(done -> {
+            writing = false;
+            if (done.succeeded()) {
+                written.addAndGet(pending.size());
+                pending = null;
+                pendingSize = 0;
+                attempt = 0;
+                lastError = null;
+                if (queued.get() >= settings.flushSize() || !emptyWatchers.isEmpty()) {
+                    flush();
+                }
+            } else {
+                retryLater(done.cause());
+            }
+        });
+    }
+
+    private void retryLater(Throwable cause) {
+        failedWrites.incrementAndGet();
+        lastError = String.valueOf(cause.getMessage());
+        long ceiling = Math.min(settings.retryMax().toMillis(), settings.retryInitial().toMillis() << Math.min(attempt, 30));
+        long delay = Math.max(1, ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+        attempt++;
+        if (attempt == 1 || attempt % 10 == 0) {
+            LOG.warn("writing {} results failed (attempt {}), retrying in {} ms: {}", pending.size(), attempt, delay, lastError);
+        }
+        writing = true; // no other flush may start while the retry waits
+        vertx.setTimer(delay, id -> {
+            writing = false;
+            flush();
+        });
+    }
+
+    private List<CheckResult> take() {
+        int max = settings.flushSize();
+        List<CheckResult> batch = new ArrayList<>(Math.min(max, Math.max(16, queued.get())));
+        CheckResult next;
+        while (batch.size() < max && (next = queue.poll()) != null) {
+            batch.add(next);
+        }
+        queued.addAndGet(-batch.size());
+        return batch;
+    }
+
+    private boolean isEmpty() {
+        return pending == null && queued.get() == 0 && !writing;
+    }
+}

@@ -1,0 +1,270 @@
+package dev.heliograph.controlplane.storage.clickhouse;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.command.CommandSettings;
+import com.clickhouse.client.api.query.QueryResponse;
+import com.clickhouse.client.api.query.QuerySettings;
+import com.clickhouse.data.ClickHouseFormat;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import dev.heliograph.controlplane.codec.Json;
+import dev.heliograph.controlplane.config.HeliographConfig;
+import dev.heliograph.domain.CheckKind;
+import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.OrgId;
+import dev.heliograph.domain.PhaseTimings;
+import dev.heliograph.domain.RegionId;
+import dev.heliograph.domain.Status;
+import dev.heliograph.domain.TargetId;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Check results in ClickHouse, through the official client ({@code client-v2}), which blocks: every
+ * call runs on the named worker pool {@code clickhouse} with unordered {@code executeBlocking}, so
+ * no event loop waits. SQL stays within what ClickHouse 18.16 understands (no query parameters:
+ * values go through {@link ClickHouseSql}; results are read as JSONEachRow).
+ *
+ * <p>Failures are failed futures carrying the client's exception.
+ */
+public final class ClickHouseResultStore implements AutoCloseable {
+    /** DDL files applied in this order at start-up; a test keeps the list equal to the folder. */
+    public static final List<String> MIGRATIONS = List.of("001_check_results.sql", "002_check_results_1m.sql");
+
+    private final Client client;
+    private final WorkerExecutor workers;
+    private final String database;
+    private final long timeoutMs;
+
+    private ClickHouseResultStore(Client client, WorkerExecutor workers, String database, long timeoutMs) {
+        this.client = client;
+        this.workers = workers;
+        this.database = database;
+        this.timeoutMs = timeoutMs;
+    }
+
+    /** A store for {@code config}; opens no connection until first used. */
+    public static ClickHouseResultStore create(Vertx vertx, HeliographConfig.ClickHouse config) {
+        Client client = new Client.Builder()
+                .addEndpoint(config.url())
+                .setUsername(config.user())
+                .setPassword(config.password())
+                .setDefaultDatabase(config.database())
+                .compressServerResponse(false) // ClickHouse 18.16 returns empty bodies with it on
+                .setConnectTimeout(Math.min(config.timeoutMs(), 5_000))
+                .setSocketTimeout(config.timeoutMs())
+                .setMaxConnections(8)
+                .build();
+        WorkerExecutor workers = vertx.createSharedWorkerExecutor("clickhouse", 4, config.timeoutMs() + 5_000L, TimeUnit.MILLISECONDS);
+        return new ClickHouseResultStore(client, workers, config.database(), config.timeoutMs());
+    }
+
+    /** Creates the database and applies every DDL file of {@link #MIGRATIONS} in order (idempotent). */
+    public Future<Void> migrate() {
+        return blocking(() -> {
+            CommandSettings bootstrap = new CommandSettings();
+            bootstrap.setDatabase("default");
+            client.execute("CREATE DATABASE IF NOT EXISTS " + database, bootstrap).get(timeoutMs, TimeUnit.MILLISECONDS).close();
+            for (String file : MIGRATIONS) {
+                for (String statement : statements(file)) {
+                    client.execute(statement).get(timeoutMs, TimeUnit.MILLISECONDS).close();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Whether the server answers a trivial query. */
+    public Future<Void> ping() {
+        return blocking(() -> {
+            query("SELECT 1 AS one FORMAT JSONEachRow");
+            return null;
+        });
+    }
+
+    /** Appends {@code results} to {@code check_results} in one INSERT (JSONEachRow). */
+    public Future<Void> insert(List<CheckResult> results) {
+        byte[] rows = ResultRows.encode(results);
+        return blocking(() -> {
+            client.insert("check_results", new ByteArrayInputStream(rows), ClickHouseFormat.JSONEachRow)
+                    .get(timeoutMs, TimeUnit.MILLISECONDS).close();
+            return null;
+        });
+    }
+
+    /**
+     * Results of one target, newest first, with {@code from <= started_at < to}, continuing after
+     * {@code cursor} when given; at most {@code limit}.
+     */
+    public Future<ResultPage> results(OrgId org, TargetId target, Instant from, Instant to, ResultCursor cursor, int limit) {
+        StringBuilder sql = new StringBuilder()
+                .append("SELECT toString(result_id) AS result_id, region, agent_id, kind, toString(status) AS status, ")
+                .append("started_at_ms, scheduled_at_ms, http_status, error, dns_ms, connect_ms, tls_ms, ttfb_ms, total_ms ")
+                .append("FROM check_results WHERE org_id = ").append(ClickHouseSql.uuid(org.value()))
+                .append(" AND target_id = ").append(ClickHouseSql.uuid(target.value()))
+                .append(" AND started_at >= ").append(ClickHouseSql.dateTime(from.getEpochSecond()))
+                .append(" AND started_at <= ").append(ClickHouseSql.dateTime(to.getEpochSecond()))
+                .append(" AND started_at_ms >= ").append(from.toEpochMilli())
+                .append(" AND started_at_ms < ").append(to.toEpochMilli());
+        if (cursor != null) {
+            sql.append(" AND (started_at_ms < ").append(cursor.startedAtMs())
+                    .append(" OR (started_at_ms = ").append(cursor.startedAtMs())
+                    .append(" AND toString(result_id) < ").append(ClickHouseSql.literal(cursor.resultId().toString())).append("))");
+        }
+        sql.append(" ORDER BY started_at_ms DESC, result_id DESC LIMIT ").append(limit + 1).append(" FORMAT JSONEachRow");
+        return blocking(() -> {
+            List<CheckResult> items = new ArrayList<>();
+            for (JsonNode row : query(sql.toString())) {
+                items.add(ResultRows.decode(row, org, target));
+            }
+            if (items.size() <= limit) {
+                return new ResultPage(items, null);
+            }
+            CheckResult last = items.get(limit - 1);
+            return new ResultPage(List.copyOf(items.subList(0, limit)),
+                    new ResultCursor(last.startedAt().toEpochMilli(), last.resultId()));
+        });
+    }
+
+    /** Figures of one target over the last {@code window} (minute resolution), from the rollup. */
+    public Future<TargetStats> stats(OrgId org, TargetId target, Instant now, Duration window) {
+        long fromSec = now.minus(window).getEpochSecond() / 60 * 60;
+        String sql = "SELECT * FROM (SELECT countMerge(checks) AS n_checks, sumMerge(up_checks) AS n_up, "
+                + "quantilesMerge(0.5, 0.95, 0.99)(latency) AS q FROM check_results_1m WHERE org_id = "
+                + ClickHouseSql.uuid(org.value()) + " AND target_id = " + ClickHouseSql.uuid(target.value())
+                + " AND minute >= " + ClickHouseSql.dateTime(fromSec) + ") WHERE n_checks > 0 FORMAT JSONEachRow";
+        return blocking(() -> {
+            List<JsonNode> rows = query(sql);
+            if (rows.isEmpty()) {
+                return new TargetStats(0, 0, null, null, null);
+            }
+            JsonNode row = rows.getFirst();
+            JsonNode latency = row.path("q");
+            return new TargetStats(row.path("n_checks").asLong(), row.path("n_up").asLong(),
+                    latency.path(0).asDouble(), latency.path(1).asDouble(), latency.path(2).asDouble());
+        });
+    }
+
+    /** Counts rows of {@code check_results} for one target (diagnostics and tests). */
+    public Future<Long> count(OrgId org, TargetId target) {
+        String sql = "SELECT count() AS n FROM check_results WHERE org_id = " + ClickHouseSql.uuid(org.value())
+                + " AND target_id = " + ClickHouseSql.uuid(target.value()) + " FORMAT JSONEachRow";
+        return blocking(() -> query(sql).getFirst().path("n").asLong());
+    }
+
+    @Override
+    public void close() {
+        workers.close();
+        client.close();
+    }
+
+    private List<JsonNode> query(String sql) throws Exception {
+        QuerySettings settings = new QuerySettings().setFormat(ClickHouseFormat.JSONEachRow);
+        try (QueryResponse response = client.query(sql, settings).get(timeoutMs, TimeUnit.MILLISECONDS);
+             InputStream body = response.getInputStream();
+             MappingIterator<JsonNode> rows = Json.MAPPER.readerFor(JsonNode.class).readValues(body)) {
+            return rows.readAll();
+        }
+    }
+
+    private <T> Future<T> blocking(Callable<T> work) {
+        return workers.executeBlocking(work, false);
+    }
+
+    private static List<String> statements(String file) {
+        String path = "migrations/clickhouse/" + file;
+        try (InputStream in = ClickHouseResultStore.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing migration " + path);
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            List<String> statements = new ArrayList<>();
+            for (String part : text.split(";\\s*(\\n|$)")) {
+                String sql = stripComments(part).trim();
+                if (!sql.isEmpty()) {
+                    statements.add(sql);
+                }
+            }
+            return statements;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String stripComments(String sql) {
+        StringBuilder out = new StringBuilder();
+        for (String line : sql.split("\n")) {
+            if (!line.trim().startsWith("--")) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** The JSONEachRow form of {@code check_results} rows. */
+    static final class ResultRows {
+        private ResultRows() {
+        }
+
+        static byte[] encode(List<CheckResult> results) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(results.size() * 420);
+            try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(out)) {
+                json.setRootValueSeparator(null); // rows are separated by our own newline
+                for (CheckResult r : results) {
+                    json.writeStartObject();
+                    json.writeStringField("result_id", r.resultId().toString());
+                    json.writeStringField("org_id", r.orgId().toString());
+                    json.writeStringField("target_id", r.targetId().toString());
+                    json.writeStringField("region", r.region().value());
+                    json.writeStringField("agent_id", r.agentId());
+                    json.writeStringField("kind", r.kind().wire());
+                    json.writeStringField("status", r.status().wire());
+                    json.writeNumberField("started_at", r.startedAt().getEpochSecond());
+                    json.writeNumberField("started_at_ms", r.startedAt().toEpochMilli());
+                    json.writeNumberField("scheduled_at_ms", r.scheduledAt().toEpochMilli());
+                    json.writeNumberField("http_status", r.httpStatus());
+                    json.writeStringField("error", r.error());
+                    PhaseTimings t = r.timings();
+                    json.writeNumberField("dns_ms", (float) t.dnsMs());
+                    json.writeNumberField("connect_ms", (float) t.connectMs());
+                    json.writeNumberField("tls_ms", (float) t.tlsMs());
+                    json.writeNumberField("ttfb_ms", (float) t.ttfbMs());
+                    json.writeNumberField("total_ms", (float) t.totalMs());
+                    json.writeEndObject();
+                    json.writeRaw('\n');
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out.toByteArray();
+        }
+
+        static CheckResult decode(JsonNode row, OrgId org, TargetId target) {
+            return new CheckResult(
+                    UUID.fromString(row.path("result_id").asText()), target, org,
+                    new RegionId(row.path("region").asText()), row.path("agent_id").asText(),
+                    CheckKind.fromWire(row.path("kind").asText()),
+                    Instant.ofEpochMilli(row.path("scheduled_at_ms").asLong()),
+                    Instant.ofEpochMilli(row.path("started_at_ms").asLong()),
+                    Status.fromWire(row.path("status").asText()), row.path("http_status").asInt(),
+                    row.path("error").asText(),
+                    new PhaseTimings(row.path("dns_ms").asDouble(), row.path("connect_ms").asDouble(),
+                            row.path("tls_ms").asDouble(), row.path("ttfb_ms").asDouble(), row.path("total_ms").asDouble()));
+        }
+    }
+}

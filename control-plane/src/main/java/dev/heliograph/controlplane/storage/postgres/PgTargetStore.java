@@ -1,0 +1,177 @@
+package dev.heliograph.controlplane.storage.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.heliograph.controlplane.codec.Json;
+import dev.heliograph.controlplane.codec.SpecCodec;
+import dev.heliograph.domain.CheckKind;
+import dev.heliograph.domain.OrgId;
+import dev.heliograph.domain.RegionId;
+import dev.heliograph.domain.Target;
+import dev.heliograph.domain.TargetDraft;
+import dev.heliograph.domain.TargetId;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Targets in PostgreSQL. Every method that serves an API request takes the caller's {@link OrgId}
+ * and filters by it, so an id from a request can never reach another tenant's row. Failures are
+ * failed futures: {@link TargetNameTakenException} for a duplicate name, the driver's exception
+ * otherwise.
+ */
+public final class PgTargetStore {
+    // spec travels as text: the driver would send a Java String as a JSON string, not as an object.
+    private static final String COLUMNS =
+            "id, org_id, name, kind, spec::text AS spec, interval_s, timeout_ms, regions, tags, enabled, created_at, updated_at, version";
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final Pool pool;
+
+    public PgTargetStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Stores a new target with a fresh UUIDv7 id and version 1. */
+    public Future<Target> create(OrgId org, TargetDraft draft) {
+        String sql = "INSERT INTO targets (id, org_id, name, kind, spec, interval_s, timeout_ms, regions, tags, enabled) "
+                + "VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10) RETURNING " + COLUMNS;
+        Tuple params = Tuple.tuple().addUUID(TargetId.random().value()).addUUID(org.value());
+        addDraft(params, draft);
+        return one(sql, params, draft.name()).map(Optional::orElseThrow);
+    }
+
+    /** The target {@code id} of {@code org}, or empty. */
+    public Future<Optional<Target>> get(OrgId org, TargetId id) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM targets WHERE org_id = $1 AND id = $2")
+                .execute(Tuple.of(org.value(), id.value()))
+                .map(PgTargetStore::first);
+    }
+
+    /** Replaces the settings of target {@code id}, bumping its version; empty when it does not exist. */
+    public Future<Optional<Target>> update(OrgId org, TargetId id, TargetDraft draft) {
+        String sql = "UPDATE targets SET name = $3, kind = $4, spec = $5::text::jsonb, interval_s = $6, timeout_ms = $7, "
+                + "regions = $8, tags = $9, enabled = $10, updated_at = now(), version = version + 1 "
+                + "WHERE id = $1 AND org_id = $2 RETURNING " + COLUMNS;
+        Tuple params = Tuple.tuple().addUUID(id.value()).addUUID(org.value());
+        addDraft(params, draft);
+        return one(sql, params, draft.name());
+    }
+
+    /** Deletes target {@code id}; {@code true} when it existed. */
+    public Future<Boolean> delete(OrgId org, TargetId id) {
+        return pool.preparedQuery("DELETE FROM targets WHERE org_id = $1 AND id = $2")
+                .execute(Tuple.of(org.value(), id.value()))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    /**
+     * One page of {@code org}'s targets matching {@code filter}, in id (creation) order, starting
+     * after {@code after} (or from the start when {@code null}); at most {@code limit} items.
+     */
+    public Future<TargetPage> list(OrgId org, TargetFilter filter, TargetId after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM targets WHERE org_id = $1");
+        Tuple params = Tuple.tuple().addUUID(org.value());
+        if (after != null) {
+            params.addUUID(after.value());
+            sql.append(" AND id > $").append(params.size());
+        }
+        if (filter.tag() != null) {
+            params.addString(filter.tag());
+            sql.append(" AND tags @> ARRAY[$").append(params.size()).append("::text]");
+        }
+        if (filter.kind() != null) {
+            params.addString(filter.kind().wire());
+            sql.append(" AND kind = $").append(params.size());
+        }
+        if (filter.enabled() != null) {
+            params.addBoolean(filter.enabled());
+            sql.append(" AND enabled = $").append(params.size());
+        }
+        if (filter.nameContains() != null) {
+            params.addString("%" + likeEscape(filter.nameContains()) + "%");
+            sql.append(" AND name ILIKE $").append(params.size());
+        }
+        params.addInteger(limit + 1);
+        sql.append(" ORDER BY id LIMIT $").append(params.size());
+        return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
+            List<Target> items = new ArrayList<>(rows.size());
+            rows.forEach(row -> items.add(toTarget(row)));
+            if (items.size() <= limit) {
+                return new TargetPage(items, null);
+            }
+            List<Target> page = items.subList(0, limit);
+            return new TargetPage(List.copyOf(page), page.getLast().id());
+        });
+    }
+
+    /**
+     * Every enabled target checked from {@code region}, across all orgs: the scheduler's full view,
+     * read by the periodic repair and never on behalf of a request.
+     */
+    public Future<List<Target>> listSchedulable(RegionId region) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM targets WHERE enabled AND $1 = ANY(regions)")
+                .execute(Tuple.of(region.value()))
+                .map(rows -> {
+                    List<Target> targets = new ArrayList<>(rows.size());
+                    rows.forEach(row -> targets.add(toTarget(row)));
+                    return targets;
+                });
+    }
+
+    private Future<Optional<Target>> one(String sql, Tuple params, String name) {
+        return pool.preparedQuery(sql).execute(params)
+                .recover(error -> Future.failedFuture(error instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
+                        ? new TargetNameTakenException(name) : error))
+                .map(PgTargetStore::first);
+    }
+
+    private static void addDraft(Tuple params, TargetDraft draft) {
+        params.addString(draft.name())
+                .addString(draft.spec().kind().wire())
+                .addString(SpecCodec.write(draft.spec()))
+                .addInteger(draft.intervalS())
+                .addInteger(draft.timeoutMs())
+                .addArrayOfString(draft.regions().stream().map(RegionId::value).toArray(String[]::new))
+                .addArrayOfString(draft.tags().stream().sorted().toArray(String[]::new))
+                .addBoolean(draft.enabled());
+    }
+
+    private static Optional<Target> first(RowSet<Row> rows) {
+        var iterator = rows.iterator();
+        return iterator.hasNext() ? Optional.of(toTarget(iterator.next())) : Optional.empty();
+    }
+
+    private static Target toTarget(Row row) {
+        CheckKind kind = CheckKind.fromWire(row.getString("kind"));
+        try {
+            return new Target(
+                    new TargetId(row.getUUID("id")),
+                    new OrgId(row.getUUID("org_id")),
+                    row.getString("name"),
+                    SpecCodec.read(kind, Json.MAPPER.readTree(row.getString("spec"))),
+                    Duration.ofSeconds(row.getInteger("interval_s")),
+                    Duration.ofMillis(row.getInteger("timeout_ms")),
+                    Arrays.stream(row.getArrayOfStrings("regions")).map(RegionId::new).toList(),
+                    new HashSet<>(Arrays.asList(row.getArrayOfStrings("tags"))),
+                    row.getBoolean("enabled"),
+                    row.getOffsetDateTime("created_at").toInstant(),
+                    row.getOffsetDateTime("updated_at").toInstant(),
+                    row.getLong("version"));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored spec of target " + row.getUUID("id") + " does not parse", e);
+        }
+    }
+
+    private static String likeEscape(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}

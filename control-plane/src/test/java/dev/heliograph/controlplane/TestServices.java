@@ -1,0 +1,86 @@
+package dev.heliograph.controlplane;
+
+import com.clickhouse.client.api.Client;
+import dev.heliograph.controlplane.config.ConfigLoader;
+import dev.heliograph.controlplane.config.HeliographConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Gives one integration test its own empty PostgreSQL and ClickHouse databases on the services that
+ * {@code scripts/services.sh start} runs, and drops them afterwards. Connection settings come from
+ * the same defaults and {@code HELIOGRAPH_*} variables as the product's configuration.
+ */
+public final class TestServices implements AutoCloseable {
+    private final String database = "hg_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private final HeliographConfig base;
+
+    public TestServices() throws Exception {
+        this.base = ConfigLoader.load(null, System.getenv(), List.of());
+        try (Connection pg = adminConnection(); Statement sql = pg.createStatement()) {
+            sql.execute("CREATE DATABASE " + database);
+        }
+        try (Client ch = clickhouse()) {
+            ch.execute("CREATE DATABASE IF NOT EXISTS " + database).get(30, TimeUnit.SECONDS).close();
+        }
+    }
+
+    /** The database name used in both PostgreSQL and ClickHouse. */
+    public String database() {
+        return database;
+    }
+
+    /**
+     * A configuration pointing at this test's databases, with loopback checks allowed, the API on a
+     * free port and fast flushes; {@code overrides} are {@code key=value} pairs applied last.
+     */
+    public HeliographConfig config(String... overrides) throws Exception {
+        return ConfigLoader.load(null, Map.of(), overrides(overrides));
+    }
+
+    /** The same settings as {@code --set} arguments, for starting the real process. */
+    public List<String> overrides(String... extra) {
+        List<String> all = new ArrayList<>(List.of(
+                "api.port=0",
+                "postgres.host=" + base.postgres().host(),
+                "postgres.port=" + base.postgres().port(),
+                "postgres.user=" + base.postgres().user(),
+                "postgres.password=" + base.postgres().password(),
+                "postgres.database=" + database,
+                "clickhouse.url=" + base.clickhouse().url(),
+                "clickhouse.database=" + database,
+                "probe.allow_loopback=true",
+                "batcher.flush_interval_ms=200",
+                "scheduler.jitter_ms=50"));
+        all.addAll(List.of(extra));
+        return all;
+    }
+
+    /** A raw ClickHouse client on the shared server (test code only: counting rows). */
+    public Client clickhouse() {
+        return new Client.Builder().addEndpoint(base.clickhouse().url()).setUsername(base.clickhouse().user())
+                .setPassword(base.clickhouse().password()).compressServerResponse(false).build();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try (Connection pg = adminConnection(); Statement sql = pg.createStatement()) {
+            sql.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+        try (Client ch = clickhouse()) {
+            ch.execute("DROP DATABASE IF EXISTS " + database).get(30, TimeUnit.SECONDS).close();
+        }
+    }
+
+    private Connection adminConnection() throws Exception {
+        HeliographConfig.Postgres pg = base.postgres();
+        return DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + pg.database(),
+                pg.user(), pg.password());
+    }
+}

@@ -1,0 +1,23 @@
+package dev.heliograph.probe;
+
+import dev.heliograph.domain.RegionId;
+import java.time.Duration;
+
+/**
+ * How a probe engine runs; built from validated configuration by the process that owns it.
+ *
+ * @param region              the region this engine checks from
+ * @param agentId             recorded on every result ({@code control-plane} for the in-process engine)
+ * @param maxConcurrentChecks worker-pool slots
+ * @param maxQueueWait        longest wait for a slot before a check is recorded as "pool saturated"
+ * @param maxJitter           largest shift of a tick from its grid point
+ * @param lanes               scheduler lanes (event loops used for timers and checks), at least 1
+ * @param allowLoopback       whether checks may connect to loopback addresses
+ * @param dnsTimeout          per-query resolver timeout
+ * @param dnsMinTtl           shortest time a resolved name stays cached
+ * @param dnsMaxTtl           longest time a resolved name stays cached
+ */
+public record EngineSettings(RegionId region, String agentId, int maxConcurrentChecks, Duration maxQueueWait,
+                             Duration maxJitter, int lanes, boolean allowLoopback, Duration dnsTimeout,
+                             Duration dnsMinTtl, Duration dnsMaxTtl) {
+}

@@ -1,0 +1,260 @@
+package dev.heliograph.probe.check;
+
+import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.HttpSpec;
+import dev.heliograph.domain.PhaseTimings;
+import dev.heliograph.domain.Status;
+import dev.heliograph.probe.check.HttpExchange.ExchangeFailure;
+import dev.heliograph.probe.check.HttpExchange.Request;
+import dev.heliograph.probe.check.HttpExchange.Response;
+import dev.heliograph.probe.net.AddressGuard;
+import dev.heliograph.probe.net.NameResolver;
+import io.netty.handler.ssl.SslContext;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.ConnectOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLException;
+
+/**
+ * Runs {@link HttpSpec} checks over HTTP/1.1, each on fresh connections (no pooling): resolve,
+ * guard the address, connect, TLS handshake for {@code https}, send, read the status and up to
+ * 64 KiB of body. Redirects (301, 302, 303, 307, 308) are followed up to {@code max_redirects}
+ * hops, each resolved, guarded and connected anew; phase times (ms) are summed over hops and
+ * {@code total_ms} covers the whole chain. See {@link HttpExchange} for how the phases are timed.
+ *
+ * <p>Never fails its future for a failing target: wrong status, missing body text, refused, reset,
+ * TLS failures and the check's timeout (which closes the socket) become {@code down} with a reason;
+ * an address refused by the {@link AddressGuard} becomes {@code error}; a good but slow answer
+ * (over {@code degraded_after_ms}) becomes {@code degraded}.
+ */
+public final class HttpCheckExecutor implements CheckExecutor {
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
+
+    private final Vertx vertx;
+    private final NameResolver resolver;
+    private final AddressGuard guard;
+    private final String agentId;
+    private final Clock clock;
+    private final NetClient client;
+    private final SslContext verifyingTls;
+    private final SslContext trustingTls;
+
+    /**
+     * One {@link NetClient} and two TLS contexts serve every check of this executor. Loads the JDK
+     * trust store, so construct it at start-up; {@code clock} stamps each result's {@code startedAt}.
+     */
+    public HttpCheckExecutor(Vertx vertx, NameResolver resolver, AddressGuard guard, String agentId, Clock clock) {
+        this.vertx = vertx;
+        this.resolver = resolver;
+        this.guard = guard;
+        this.agentId = agentId;
+        this.clock = clock;
+        this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+        this.verifyingTls = HttpExchange.tlsContext(true);
+        this.trustingTls = HttpExchange.tlsContext(false);
+    }
+
+    /** Runs {@code check} (an {@link HttpSpec}); completes on the calling context, never with a failure. */
+    @Override
+    public Future<CheckResult> execute(Check check) {
+        Context context = vertx.getOrCreateContext();
+        Instant startedAt = clock.instant();
+        Run run = new Run(check, context);
+        HttpSpec spec = run.spec;
+        Request first = new Request(spec.method(), spec.uri(), spec.headers(), spec.body());
+        if (Vertx.currentContext() == context) {
+            run.start(first);
+        } else {
+            context.runOnContext(v -> run.start(first));
+        }
+        return run.outcome.future().map(outcome -> outcome.toResult(check, agentId, startedAt));
+    }
+
+    /** Closes the shared client and the sockets it opened. */
+    public Future<Void> close() {
+        return client.close();
+    }
+
+    /** One check across its hops: the one-shot outcome, timeout timer, open socket and phase times. */
+    private final class Run {
+        final HttpSpec spec;
+        final Context context;
+        final long timeoutMs;
+        final long startNanos = System.nanoTime();
+        final Promise<Outcome> outcome = Promise.promise();
+        PhaseTimings timings = PhaseTimings.NONE;
+        long timer;
+        NetSocket socket;
+
+        Run(Check check, Context context) {
+            this.spec = (HttpSpec) check.target().spec();
+            this.context = context;
+            this.timeoutMs = check.target().timeout().toMillis();
+        }
+
+        void start(Request first) {
+            timer = vertx.setTimer(timeoutMs, id -> finish(Status.DOWN, 0, "timeout after " + timeoutMs + " ms"));
+            hop(first, 0);
+        }
+
+        void hop(Request request, int redirects) {
+            String host = request.uri().getHost();
+            long dnsStart = System.nanoTime();
+            resolver.resolve(host).onComplete(resolved -> {
+                add(new PhaseTimings(TcpCheckExecutor.millisSince(dnsStart), 0, 0, 0, 0));
+                if (outcome.future().isComplete()) {
+                    return;
+                }
+                if (resolved.failed()) {
+                    finish(Status.DOWN, 0, TcpCheckExecutor.dnsFailure(host, resolved.cause()));
+                    return;
+                }
+                Optional<String> refusal = guard.refusal(resolved.result());
+                if (refusal.isPresent()) {
+                    finish(Status.ERROR, 0, "blocked: " + refusal.get());
+                } else {
+                    connect(request, resolved.result(), redirects);
+                }
+            });
+        }
+
+        void connect(Request request, InetAddress address, int redirects) {
+            boolean https = "https".equalsIgnoreCase(request.uri().getScheme());
+            int port = request.uri().getPort() != -1 ? request.uri().getPort() : https ? 443 : 80;
+            int remaining = (int) Math.max(1, timeoutMs - (long) TcpCheckExecutor.millisSince(startNanos));
+            ConnectOptions options = new ConnectOptions().setTimeout(remaining)
+                    .setRemoteAddress(SocketAddress.inetSocketAddress(new InetSocketAddress(address, port)));
+            long connectStart = System.nanoTime();
+            client.connect(options).onComplete(connected -> {
+                if (connected.failed()) {
+                    finish(Status.DOWN, 0, TcpCheckExecutor.networkFailure(connected.cause(), timeoutMs));
+                } else if (outcome.future().isComplete()) {
+                    connected.result().close();
+                } else {
+                    add(new PhaseTimings(0, TcpCheckExecutor.millisSince(connectStart), 0, 0, 0));
+                    socket = connected.result();
+                    SslContext tls = !https ? null : spec.verifyTls() ? verifyingTls : trustingTls;
+                    HttpExchange exchange = HttpExchange.start(socket, context, tls, request);
+                    exchange.response().onComplete(answer -> answered(request, redirects, exchange, answer));
+                }
+            });
+        }
+
+        void answered(Request request, int redirects, HttpExchange exchange, AsyncResult<Response> answer) {
+            if (outcome.future().isComplete()) {
+                return;
+            }
+            add(new PhaseTimings(0, 0, exchange.tlsMs(), exchange.ttfbMs(), 0));
+            if (answer.failed()) {
+                finish(Status.DOWN, exchange.status(), describe(answer.cause(), timeoutMs));
+                return;
+            }
+            Response response = answer.result();
+            socket.close();
+            socket = null;
+            if (spec.followRedirects() && REDIRECTS.contains(response.status()) && response.location() != null) {
+                redirect(request, response, redirects);
+            } else {
+                judge(response);
+            }
+        }
+
+        void redirect(Request request, Response response, int redirects) {
+            if (redirects >= spec.maxRedirects()) {
+                finish(Status.DOWN, response.status(), "too many redirects (max " + spec.maxRedirects() + ")");
+                return;
+            }
+            URI next;
+            try {
+                next = request.uri().resolve(response.location().trim());
+            } catch (IllegalArgumentException e) {
+                finish(Status.DOWN, response.status(), "invalid redirect location " + TcpCheckExecutor.quote(response.location()));
+                return;
+            }
+            String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || next.getHost() == null) {
+                finish(Status.DOWN, response.status(), "unsupported redirect to " + TcpCheckExecutor.quote(next.toString()));
+                return;
+            }
+            hop(redirected(request, response.status(), next), redirects + 1);
+        }
+
+        void judge(Response response) {
+            int code = response.status();
+            String needle = spec.bodyContains();
+            if (!spec.acceptsStatus(code)) {
+                finish(Status.DOWN, code, "wanted " + String.join(",", spec.expectedStatus()) + ", got " + code);
+            } else if (needle != null && !new String(response.body(), StandardCharsets.UTF_8).contains(needle)) {
+                finish(Status.DOWN, code, "body does not contain " + TcpCheckExecutor.quote(needle));
+            } else {
+                double totalMs = TcpCheckExecutor.millisSince(startNanos);
+                Integer slowMs = spec.degradedAfterMs();
+                if (slowMs != null && totalMs > slowMs) {
+                    finish(Status.DEGRADED, code, "slow: " + Math.round(totalMs) + " ms > " + slowMs + " ms");
+                } else {
+                    finish(Status.UP, code, "");
+                }
+            }
+        }
+
+        void add(PhaseTimings phase) {
+            timings = timings.plus(phase);
+        }
+
+        void finish(Status status, int httpStatus, String error) {
+            Outcome result = new Outcome(status, httpStatus, error, timings.withTotal(TcpCheckExecutor.millisSince(startNanos)));
+            if (outcome.tryComplete(result)) {
+                vertx.cancelTimer(timer);
+                if (socket != null) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * The request for the next hop: 303 (except for HEAD), and 301/302 after a POST, become a GET
+     * without body (RFC 9110 §15.4); credentials are not sent to another host.
+     */
+    private static Request redirected(Request request, int status, URI next) {
+        Map<String, String> headers = next.getHost().equalsIgnoreCase(request.uri().getHost()) ? request.headers()
+                : request.headers().entrySet().stream()
+                        .filter(h -> !CREDENTIAL_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT)))
+                        .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+        String method = request.method();
+        boolean toGet = (status == 303 && !method.equals("HEAD"))
+                || ((status == 301 || status == 302) && method.equals("POST"));
+        return toGet ? new Request("GET", next, headers, null) : new Request(method, next, headers, request.body());
+    }
+
+    private static String describe(Throwable failure, long timeoutMs) {
+        if (failure instanceof ExchangeFailure) {
+            return failure.getMessage();
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return "tls: " + HttpExchange.tlsReason(t);
+            }
+        }
+        return TcpCheckExecutor.networkFailure(failure, timeoutMs);
+    }
+}

@@ -1,0 +1,169 @@
+package dev.heliograph.probe.pool;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Bounds how many checks run at once ({@code maxConcurrent}): a non-blocking semaphore with a FIFO
+ * queue. A task that finds no free slot waits at most {@code maxWait}; if none frees in time it is
+ * not run and its future completes with the caller's "saturated" value instead.
+ *
+ * <p>Why not a library: resilience4j's Bulkhead and {@link java.util.concurrent.Semaphore} block
+ * the calling thread while waiting, which an event loop must never do; this pool parks waiters as
+ * Vert.x timers instead. Thread-safe; tasks run on the Vert.x context that submitted them.
+ */
+public final class WorkerPool {
+    private final Vertx vertx;
+    private final int maxConcurrent;
+    private final long maxWaitMs;
+    private final ArrayDeque<Waiter<?>> waiters = new ArrayDeque<>();
+    private final List<Promise<Void>> idleWatchers = new ArrayList<>();
+    private int running;
+    private long saturated;
+
+    /**
+     * @param maxConcurrent slots, at least 1
+     * @param maxWait       longest time a task waits for a slot; zero means "fail at once"
+     */
+    public WorkerPool(Vertx vertx, int maxConcurrent, Duration maxWait) {
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("maxConcurrent must be at least 1");
+        }
+        this.vertx = vertx;
+        this.maxConcurrent = maxConcurrent;
+        this.maxWaitMs = maxWait.toMillis();
+    }
+
+    /**
+     * Runs {@code task} when a slot is free. When the pool stays full for {@code maxWait}, the task
+     * never runs and the returned future succeeds with {@code onSaturated.get()}. A task that fails
+     * or throws frees its slot like one that succeeds.
+     */
+    public <T> Future<T> submit(Supplier<Future<T>> task, Supplier<T> onSaturated) {
+        Context context = vertx.getOrCreateContext();
+        Promise<T> promise = Promise.promise();
+        Waiter<T> waiter = new Waiter<>(task, onSaturated, promise, context);
+        boolean runNow;
+        synchronized (this) {
+            runNow = running < maxConcurrent;
+            if (runNow) {
+                running++;
+            } else if (maxWaitMs > 0) {
+                waiters.addLast(waiter);
+            }
+        }
+        if (runNow) {
+            run(waiter);
+        } else if (maxWaitMs > 0) {
+            waiter.timerId = vertx.setTimer(maxWaitMs, id -> expire(waiter));
+        } else {
+            reject(waiter);
+        }
+        return promise.future();
+    }
+
+    private <T> void run(Waiter<T> waiter) {
+        Future<T> outcome;
+        try {
+            outcome = waiter.task.get();
+        } catch (RuntimeException e) {
+            outcome = Future.failedFuture(e);
+        }
+        outcome.onComplete(done -> {
+            release();
+            waiter.promise.handle(done);
+        });
+    }
+
+    private void expire(Waiter<?> waiter) {
+        boolean removed;
+        synchronized (this) {
+            removed = waiters.remove(waiter);
+        }
+        if (removed) {
+            reject(waiter);
+        }
+    }
+
+    private <T> void reject(Waiter<T> waiter) {
+        synchronized (this) {
+            saturated++;
+        }
+        waiter.promise.complete(waiter.onSaturated.get());
+    }
+
+    private void release() {
+        Waiter<?> next;
+        List<Promise<Void>> nowIdle = List.of();
+        synchronized (this) {
+            next = waiters.pollFirst();
+            if (next == null) {
+                running--;
+                if (running == 0 && !idleWatchers.isEmpty()) {
+                    nowIdle = new ArrayList<>(idleWatchers);
+                    idleWatchers.clear();
+                }
+            }
+        }
+        if (next != null) {
+            Waiter<?> handedOver = next; // the slot passes straight to the oldest waiter
+            vertx.cancelTimer(handedOver.timerId);
+            handedOver.context.runOnContext(v -> run(handedOver));
+        }
+        nowIdle.forEach(Promise::tryComplete);
+    }
+
+    /** Completes when no task is running or waiting (at once if the pool is idle now). */
+    public Future<Void> whenIdle() {
+        synchronized (this) {
+            if (running == 0 && waiters.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            Promise<Void> promise = Promise.promise();
+            idleWatchers.add(promise);
+            return promise.future();
+        }
+    }
+
+    /** Tasks running now. */
+    public synchronized int running() {
+        return running;
+    }
+
+    /** Tasks waiting for a slot now. */
+    public synchronized int waiting() {
+        return waiters.size();
+    }
+
+    /** Tasks that were never run because the pool stayed full for {@code maxWait}, since start. */
+    public synchronized long saturatedTotal() {
+        return saturated;
+    }
+
+    /** The number of slots. */
+    public int capacity() {
+        return maxConcurrent;
+    }
+
+    private static final class Waiter<T> {
+        final Supplier<Future<T>> task;
+        final Supplier<T> onSaturated;
+        final Promise<T> promise;
+        final Context context;
+        long timerId = -1;
+
+        Waiter(Supplier<Future<T>> task, Supplier<T> onSaturated, Promise<T> promise, Context context) {
+            this.task = task;
+            this.onSaturated = onSaturated;
+            this.promise = promise;
+            this.context = context;
+        }
+    }
+}

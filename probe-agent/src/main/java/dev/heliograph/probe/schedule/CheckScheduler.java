@@ -1,0 +1,115 @@
+package dev.heliograph.probe.schedule;
+
+import dev.heliograph.domain.RegionId;
+import dev.heliograph.domain.Target;
+import dev.heliograph.domain.TargetId;
+import dev.heliograph.probe.check.Check;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Plans periodic checks of every target scheduled in one region: one timer per target, the first
+ * tick at a random offset inside the interval, then every interval ± jitter (see
+ * {@link ScheduleLane}). Targets are spread over several lanes, one per event loop, by their id, so
+ * the timers and the checks they start use every core. Changes apply within one event-loop turn;
+ * nothing rescans the whole set except {@link #sync}.
+ *
+ * <p>Thread-safe: every method hands its work to the owning lane's event loop.
+ */
+public final class CheckScheduler {
+    private final List<ScheduleLane> lanes;
+
+    private CheckScheduler(List<ScheduleLane> lanes) {
+        this.lanes = lanes;
+    }
+
+    /**
+     * Deploys {@code laneCount} lanes and completes with the scheduler once they run.
+     *
+     * @param maxJitter largest shift of one tick from its grid point, capped at half the interval
+     * @param dispatch  called on a lane's event loop for every due check; must not block
+     */
+    public static Future<CheckScheduler> start(Vertx vertx, RegionId region, Duration maxJitter, Clock clock,
+                                               int laneCount, Consumer<Check> dispatch) {
+        List<ScheduleLane> lanes = new ArrayList<>();
+        List<Future<String>> deployed = new ArrayList<>();
+        for (int i = 0; i < laneCount; i++) {
+            ScheduleLane lane = new ScheduleLane(region, maxJitter, clock, dispatch);
+            lanes.add(lane);
+            deployed.add(vertx.deployVerticle(lane));
+        }
+        return Future.all(deployed).map(done -> new CheckScheduler(List.copyOf(lanes)));
+    }
+
+    /** Schedules {@code target}, or updates it in place when it is already scheduled. */
+    public void upsert(Target target) {
+        ScheduleLane lane = laneOf(target.id());
+        lane.onLane(() -> lane.upsert(target));
+    }
+
+    /** Stops scheduling {@code id}; unknown ids are ignored. */
+    public void remove(TargetId id) {
+        ScheduleLane lane = laneOf(id);
+        lane.onLane(() -> lane.remove(id));
+    }
+
+    /**
+     * Makes the schedule equal to {@code targets}: adds new ones, updates those whose version
+     * changed, removes those absent. Used by the periodic repair from the target store.
+     */
+    public Future<Void> sync(Collection<Target> targets) {
+        Map<ScheduleLane, List<Target>> byLane = new HashMap<>();
+        lanes.forEach(lane -> byLane.put(lane, new ArrayList<>()));
+        targets.forEach(target -> byLane.get(laneOf(target.id())).add(target));
+        List<Future<Void>> done = new ArrayList<>();
+        byLane.forEach((lane, wanted) -> done.add(onLane(lane, () -> {
+            Map<TargetId, Long> current = lane.versions();
+            Set<TargetId> keep = wanted.stream().map(Target::id).collect(Collectors.toSet());
+            current.keySet().stream().filter(id -> !keep.contains(id)).toList().forEach(lane::remove);
+            wanted.stream()
+                    .filter(target -> !Long.valueOf(target.version()).equals(current.get(target.id())))
+                    .forEach(lane::upsert);
+        })));
+        return Future.all(done).mapEmpty();
+    }
+
+    /** How many targets are scheduled now. */
+    public Future<Integer> size() {
+        List<Future<Integer>> sizes = lanes.stream().map(lane -> onLaneGet(lane, () -> lane.versions().size())).toList();
+        return Future.all(sizes).map(all -> sizes.stream().mapToInt(Future::result).sum());
+    }
+
+    /** Cancels every timer; completes when no lane will dispatch another check. */
+    public Future<Void> stop() {
+        return Future.all(lanes.stream().map(lane -> onLane(lane, lane::halt)).toList()).mapEmpty();
+    }
+
+    private ScheduleLane laneOf(TargetId id) {
+        return lanes.get(Math.floorMod(id.hashCode(), lanes.size()));
+    }
+
+    private static Future<Void> onLane(ScheduleLane lane, Runnable action) {
+        return onLaneGet(lane, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    private static <T> Future<T> onLaneGet(ScheduleLane lane, Supplier<T> action) {
+        Promise<T> promise = Promise.promise();
+        lane.onLane(() -> promise.complete(action.get()));
+        return promise.future();
+    }
+}

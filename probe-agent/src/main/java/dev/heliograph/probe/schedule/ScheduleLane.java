@@ -1,0 +1,131 @@
+package dev.heliograph.probe.schedule;
+
+import dev.heliograph.domain.RegionId;
+import dev.heliograph.domain.Target;
+import dev.heliograph.domain.TargetId;
+import dev.heliograph.probe.check.Check;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * One event loop's share of the schedule: a timer per target, all on this verticle's context, so
+ * the map needs no locks. Ticks are planned on an un-jittered grid ({@code base + k * interval})
+ * and each fires at its grid point plus a fresh jitter in {@code [-j, +j]}, with
+ * {@code j = min(maxJitter, interval / 2)}; the average rate therefore stays exactly one check per
+ * interval and jitter never accumulates into drift.
+ */
+final class ScheduleLane extends VerticleBase {
+    private final RegionId region;
+    private final Duration maxJitter;
+    private final Clock clock;
+    private final Consumer<Check> dispatch;
+    private final Map<TargetId, Entry> entries = new HashMap<>();
+    private boolean stopped;
+
+    ScheduleLane(RegionId region, Duration maxJitter, Clock clock, Consumer<Check> dispatch) {
+        this.region = region;
+        this.maxJitter = maxJitter;
+        this.clock = clock;
+        this.dispatch = dispatch;
+    }
+
+    @Override
+    public Future<?> stop() {
+        halt();
+        return Future.succeededFuture();
+    }
+
+    /** Runs {@code action} on this lane's event loop. */
+    void onLane(Runnable action) {
+        context.runOnContext(v -> action.run());
+    }
+
+    /** Adds or replaces a target (lane thread only). Same interval: keeps its phase; older versions are ignored. */
+    void upsert(Target target) {
+        if (stopped) {
+            return;
+        }
+        Entry existing = entries.get(target.id());
+        if (existing != null && existing.target.version() > target.version()) {
+            return; // a stale copy (a slow re-read) never replaces a newer one
+        }
+        if (existing != null && existing.target.interval().equals(target.interval())) {
+            existing.target = target;
+            return;
+        }
+        if (existing != null) {
+            vertx.cancelTimer(existing.timerId);
+        }
+        long intervalMs = target.interval().toMillis();
+        Entry entry = new Entry(target, clock.millis() + ThreadLocalRandom.current().nextLong(intervalMs));
+        entries.put(target.id(), entry);
+        arm(entry);
+    }
+
+    /** Removes a target (lane thread only); a check already dispatched still finishes. */
+    void remove(TargetId id) {
+        Entry entry = entries.remove(id);
+        if (entry != null) {
+            vertx.cancelTimer(entry.timerId);
+        }
+    }
+
+    /** Cancels every timer; nothing is dispatched afterwards (lane thread only). */
+    void halt() {
+        stopped = true;
+        entries.values().forEach(entry -> vertx.cancelTimer(entry.timerId));
+        entries.clear();
+    }
+
+    /** Ids and versions of the targets on this lane (lane thread only). */
+    Map<TargetId, Long> versions() {
+        Map<TargetId, Long> versions = new HashMap<>();
+        entries.forEach((id, entry) -> versions.put(id, entry.target.version()));
+        return versions;
+    }
+
+    private void arm(Entry entry) {
+        long intervalMs = entry.target.interval().toMillis();
+        long jitterMs = Math.min(maxJitter.toMillis(), intervalMs / 2);
+        long jitter = jitterMs == 0 ? 0 : ThreadLocalRandom.current().nextLong(-jitterMs, jitterMs + 1);
+        long fireAt = entry.gridMs + jitter;
+        long delay = Math.max(1, fireAt - clock.millis());
+        entry.plannedMs = fireAt;
+        entry.timerId = vertx.setTimer(delay, id -> tick(entry));
+    }
+
+    private void tick(Entry entry) {
+        if (stopped || entries.get(entry.target.id()) != entry) {
+            return;
+        }
+        dispatch.accept(new Check(entry.target, region, Instant.ofEpochMilli(entry.plannedMs)));
+        long intervalMs = entry.target.interval().toMillis();
+        entry.gridMs += intervalMs;
+        long now = clock.millis();
+        if (entry.gridMs < now - intervalMs) {
+            // Fell more than a whole interval behind (a paused JVM, a stalled loop): skip the
+            // missed ticks instead of firing a burst.
+            entry.gridMs += ((now - entry.gridMs) / intervalMs) * intervalMs;
+        }
+        arm(entry);
+    }
+
+    private static final class Entry {
+        Target target;
+        long gridMs;
+        long plannedMs;
+        long timerId = -1;
+
+        Entry(Target target, long gridMs) {
+            this.target = target;
+            this.gridMs = gridMs;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.heliograph.domain;
+
+/**
+ * One validation problem: the offending field's path ({@code spec.url}, {@code interval_s}), a
+ * stable upper-case code ({@code OUT_OF_RANGE}) and a human sentence.
+ */
+public record FieldError(String field, String code, String message) {
+    /** Code for a missing required field. */
+    public static final String REQUIRED = "REQUIRED";
+    /** Code for a number outside its allowed range. */
+    public static final String OUT_OF_RANGE = "OUT_OF_RANGE";
+    /** Code for a value of the wrong shape (bad URL, bad tag, bad status pattern). */
+    public static final String INVALID_FORMAT = "INVALID_FORMAT";
+    /** Code for a value that is too long. */
+    public static final String TOO_LONG = "TOO_LONG";
+    /** Code for a timeout that is not below the interval. */
+    public static final String TIMEOUT_NOT_BELOW_INTERVAL = "TIMEOUT_NOT_BELOW_INTERVAL";
+}

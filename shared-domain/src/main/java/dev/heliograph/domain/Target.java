@@ -1,0 +1,36 @@
+package dev.heliograph.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A registered target as stored: what to check ({@code spec}), how often ({@code interval}), how
+ * long one check may take ({@code timeout}) and from which regions. {@code version} starts at 1
+ * and grows by one on every change, so a scheduler can tell a stale copy from a fresh one.
+ */
+public record Target(TargetId id, OrgId orgId, String name, CheckSpec spec, Duration interval, Duration timeout,
+                     List<RegionId> regions, Set<String> tags, boolean enabled, Instant createdAt, Instant updatedAt,
+                     long version) {
+    public Target {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(orgId, "orgId");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(interval, "interval");
+        Objects.requireNonNull(timeout, "timeout");
+        regions = List.copyOf(regions);
+        tags = Set.copyOf(tags);
+    }
+
+    /** The protocol this target is checked with. */
+    public CheckKind kind() {
+        return spec.kind();
+    }
+
+    /** Whether checks of this target run from {@code region}. */
+    public boolean checkedFrom(RegionId region) {
+        return regions.contains(region);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.heliograph.domain;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What an operator sends to create or replace a target, before it has an id. {@link #validate()}
+ * lists every problem at once, with the API's field names.
+ *
+ * @param intervalS seconds between checks from each region, 1..86400
+ * @param timeoutMs ms one check may take, 1..120000 and below the interval
+ * @param regions   regions the target is checked from; empty means the control plane's own region
+ * @param tags      free labels, at most 32, each 1..64 characters of {@code [A-Za-z0-9_.:/=-]}
+ */
+public record TargetDraft(String name, CheckSpec spec, int intervalS, int timeoutMs, List<RegionId> regions,
+                          Set<String> tags, boolean enabled) {
+    /** Shortest interval between checks, s. */
+    public static final int MIN_INTERVAL_S = 1;
+    /** Longest interval between checks, s. */
+    public static final int MAX_INTERVAL_S = 86_400;
+    /** Longest timeout of one check, ms. */
+    public static final int MAX_TIMEOUT_MS = 120_000;
+    /** Most tags on one target. */
+    public static final int MAX_TAGS = 32;
+
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_.:/=-]{1,64}");
+
+    public TargetDraft {
+        regions = regions == null ? List.of() : List.copyOf(new LinkedHashSet<>(regions));
+        tags = tags == null ? Set.of() : Set.copyOf(tags);
+    }
+
+    /** Every problem of this draft; empty when it may be stored. */
+    public List<FieldError> validate() {
+        List<FieldError> errors = new ArrayList<>();
+        if (name == null || name.isBlank()) {
+            errors.add(new FieldError("name", FieldError.REQUIRED, "name is required"));
+        } else if (name.length() > 200) {
+            errors.add(new FieldError("name", FieldError.TOO_LONG, "name must be at most 200 characters"));
+        } else if (name.chars().anyMatch(Character::isISOControl)) {
+            errors.add(new FieldError("name", FieldError.INVALID_FORMAT, "name must not contain control characters"));
+        }
+        if (spec == null) {
+            errors.add(new FieldError("spec", FieldError.REQUIRED, "spec is required"));
+        } else {
+            errors.addAll(spec.validate());
+        }
+        boolean intervalOk = intervalS >= MIN_INTERVAL_S && intervalS <= MAX_INTERVAL_S;
+        if (!intervalOk) {
+            errors.add(new FieldError("interval_s", FieldError.OUT_OF_RANGE,
+                    "interval_s must be between " + MIN_INTERVAL_S + " and " + MAX_INTERVAL_S));
+        }
+        if (timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
+            errors.add(new FieldError("timeout_ms", FieldError.OUT_OF_RANGE, "timeout_ms must be between 1 and " + MAX_TIMEOUT_MS));
+        } else if (intervalOk && (long) timeoutMs >= intervalS * 1000L) {
+            errors.add(new FieldError("timeout_ms", FieldError.TIMEOUT_NOT_BELOW_INTERVAL,
+                    "timeout_ms must be less than interval_s (" + intervalS * 1000L + " ms)"));
+        }
+        if (tags.size() > MAX_TAGS) {
+            errors.add(new FieldError("tags", FieldError.OUT_OF_RANGE, "at most " + MAX_TAGS + " tags"));
+        }
+        for (String tag : tags) {
+            if (tag == null || !TAG.matcher(tag).matches()) {
+                errors.add(new FieldError("tags", FieldError.INVALID_FORMAT,
+                        "tag '" + tag + "' must be 1-64 characters of letters, digits and _.:/=-"));
+            }
+        }
+        return errors;
+    }
+}
