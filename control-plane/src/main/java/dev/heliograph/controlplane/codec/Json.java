@@ -10,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * The one JSON mapping of the control plane: {@code snake_case} field names, RFC 3339 UTC times,
- * unknown fields rejected, null fields omitted. Records map without annotations.
+ * unknown fields rejected, null record fields omitted (null map values, such as a last page's
+ * {@code next_cursor}, are kept). Records map without annotations.
  */
 public final class Json {
     /** Shared, thread-safe mapper. */
@@ -20,7 +21,7 @@ public final class Json {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.ALWAYS))
             .build();
 
     private Json() {

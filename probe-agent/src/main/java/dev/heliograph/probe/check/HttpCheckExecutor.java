@@ -113,7 +113,11 @@ public final class HttpCheckExecutor implements CheckExecutor {
 
         void start(Request first) {
             timer = vertx.setTimer(timeoutMs, id -> finish(Status.DOWN, 0, "timeout after " + timeoutMs + " ms"));
-            hop(first, 0);
+            if (first.uri() == null || first.uri().getHost() == null) {
+                finish(Status.ERROR, 0, "invalid url " + TcpCheckExecutor.quote(String.valueOf(spec.url())));
+            } else {
+                hop(first, 0);
+            }
         }
 
         void hop(Request request, int redirects) {
@@ -183,16 +187,16 @@ public final class HttpCheckExecutor implements CheckExecutor {
                 finish(Status.DOWN, response.status(), "too many redirects (max " + spec.maxRedirects() + ")");
                 return;
             }
-            URI next;
+            URI next = null;
             try {
                 next = request.uri().resolve(response.location().trim());
             } catch (IllegalArgumentException e) {
-                finish(Status.DOWN, response.status(), "invalid redirect location " + TcpCheckExecutor.quote(response.location()));
-                return;
+                // not a URI: reported below like any other location we cannot follow
             }
-            String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+            String scheme = next == null || next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || next.getHost() == null) {
-                finish(Status.DOWN, response.status(), "unsupported redirect to " + TcpCheckExecutor.quote(next.toString()));
+                String location = TcpCheckExecutor.quote(response.location());
+                finish(Status.DOWN, response.status(), "cannot follow redirect to " + location);
                 return;
             }
             hop(redirected(request, response.status(), next), redirects + 1);
@@ -221,8 +225,8 @@ public final class HttpCheckExecutor implements CheckExecutor {
         }
 
         void finish(Status status, int httpStatus, String error) {
-            Outcome result = new Outcome(status, httpStatus, error, timings.withTotal(TcpCheckExecutor.millisSince(startNanos)));
-            if (outcome.tryComplete(result)) {
+            PhaseTimings all = timings.withTotal(TcpCheckExecutor.millisSince(startNanos));
+            if (outcome.tryComplete(new Outcome(status, httpStatus, error, all))) {
                 vertx.cancelTimer(timer);
                 if (socket != null) {
                     socket.close();

@@ -152,7 +152,8 @@ final class HttpExchange {
                 return "certificate expired";
             } else if (t instanceof CertificateNotYetValidException) {
                 return "certificate not yet valid";
-            } else if (t instanceof CertPathBuilderException || message.contains("unable to find valid certification path")) {
+            } else if (t instanceof CertPathBuilderException
+                    || message.contains("unable to find valid certification path")) {
                 return "certificate not trusted";
             } else if (message.startsWith("No subject alternative") || message.startsWith("No name matching")) {
                 return "hostname mismatch (" + message + ")";
@@ -215,8 +216,15 @@ final class HttpExchange {
         }
         ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
         pipeline.addBefore(socket.channelHandlerContext().name(), "heliograph-http", new HttpClientCodec());
+        FullHttpRequest netty;
+        try {
+            netty = toNetty(request);
+        } catch (IllegalArgumentException e) { // a header Netty refuses to send
+            result.tryFail(new ExchangeFailure("invalid request: " + e.getMessage()));
+            return;
+        }
         sentNanos = System.nanoTime();
-        socket.writeMessage(toNetty(request)).onFailure(result::tryFail);
+        socket.writeMessage(netty).onFailure(result::tryFail);
     }
 
     private static FullHttpRequest toNetty(Request request) {

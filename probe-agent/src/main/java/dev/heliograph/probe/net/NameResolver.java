@@ -31,9 +31,13 @@ import org.xbill.DNS.lookup.NoSuchRRSetException;
  * resolvers), asynchronously, behind a Caffeine cache whose entries live as long as the answer's
  * TTL clamped to [{@code minTtl}, {@code maxTtl}]. Concurrent look-ups of one name share one query.
  * IP literals (with or without IPv6 brackets) are returned without a query. IPv4 is preferred;
- * AAAA is asked only when a name has no A record.
+ * AAAA is asked only when a name has no A record. Failures are cached too, so a dead name does not
+ * cost a query per check: a missing name or address for {@code minTtl}, a timeout or server
+ * failure for {@link #FAILURE_TTL}.
  */
 public final class NameResolver {
+    /** How long a timeout or server failure is remembered. */
+    public static final Duration FAILURE_TTL = Duration.ofSeconds(1);
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final Vertx vertx;
@@ -74,10 +78,18 @@ public final class NameResolver {
         if (literal != null) {
             return Future.succeededFuture(literal);
         }
-        CompletableFuture<Answer> answer = cache.get(name, (key, executor) -> lookup(key));
+        CompletableFuture<Answer> answer = cache.get(name, (key, executor) -> lookup(key)
+                .handle((found, error) -> error == null ? found : failed(classify(error))));
         return Future.fromCompletionStage(answer, vertx.getOrCreateContext())
-                .map(Answer::address)
-                .recover(NameResolver::classify);
+                .compose(found -> found.failure() == null
+                        ? Future.succeededFuture(found.address())
+                        : Future.failedFuture(found.failure()));
+    }
+
+    private Answer failed(ResolutionException failure) {
+        boolean definite = failure.reason() == ResolutionException.Reason.NO_SUCH_HOST
+                || failure.reason() == ResolutionException.Reason.NO_ADDRESS;
+        return new Answer(null, failure, definite ? minTtl : FAILURE_TTL);
     }
 
     /** The address itself when {@code host} is an IPv4 or IPv6 literal, otherwise {@code null}. */
@@ -122,7 +134,7 @@ public final class NameResolver {
                 default -> null;
             };
             if (address != null) {
-                return new Answer(address, clamp(Duration.ofSeconds(record.getTTL())));
+                return new Answer(address, null, clamp(Duration.ofSeconds(record.getTTL())));
             }
         }
         throw new CompletionException(new NoSuchRRSetException(records.isEmpty() ? null : records.getFirst().getName(), Type.A));
@@ -135,10 +147,10 @@ public final class NameResolver {
         return ttl.compareTo(maxTtl) > 0 ? maxTtl : ttl;
     }
 
-    private static Future<InetAddress> classify(Throwable error) {
+    private static ResolutionException classify(Throwable error) {
         Throwable cause = unwrap(error);
         if (cause instanceof ResolutionException known) {
-            return Future.failedFuture(known);
+            return known;
         }
         ResolutionException.Reason reason;
         String message;
@@ -156,7 +168,7 @@ public final class NameResolver {
             message = "resolver failed: " + cause.getClass().getSimpleName()
                     + (cause.getMessage() == null ? "" : " " + cause.getMessage());
         }
-        return Future.failedFuture(new ResolutionException(reason, message, cause));
+        return new ResolutionException(reason, message, cause);
     }
 
     private static Throwable unwrap(Throwable error) {
@@ -168,6 +180,7 @@ public final class NameResolver {
         return current;
     }
 
-    private record Answer(InetAddress address, Duration ttl) {
+    /** Either an address or a failure, cached for {@code ttl}. */
+    private record Answer(InetAddress address, ResolutionException failure, Duration ttl) {
     }
 }

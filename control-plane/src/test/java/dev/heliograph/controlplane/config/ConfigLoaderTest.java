@@ -1,0 +1,85 @@
+package dev.heliograph.controlplane.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws Exception {
+        Path file = dir.resolve("heliograph.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void defaultsAreValid() throws Exception {
+        HeliographConfig config = ConfigLoader.load(null, Map.of(), List.of());
+        assertThat(config).isEqualTo(HeliographConfig.defaults());
+        assertThat(config.validate()).isEmpty();
+    }
+
+    @Test
+    void fileThenEnvironmentThenFlagsTakePrecedence() throws Exception {
+        Path file = yaml("""
+                api:
+                  port: 9000
+                scheduler:
+                  region: eu-west
+                  jitter_ms: 100
+                """);
+        HeliographConfig config = ConfigLoader.load(file,
+                Map.of("HELIOGRAPH_API_PORT", "9100", "HELIOGRAPH_SCHEDULER_JITTER_MS", "200", "HELIOGRAPH_UNRELATED", "x"),
+                List.of("api.port=9200", "probe.allow_loopback=true"));
+        assertThat(config.api().port()).isEqualTo(9200);
+        assertThat(config.scheduler().jitterMs()).isEqualTo(200);
+        assertThat(config.scheduler().region()).isEqualTo("eu-west");
+        assertThat(config.probe().allowLoopback()).isTrue();
+        assertThat(config.postgres().database()).isEqualTo("heliograph");
+    }
+
+    @Test
+    void everyBadKeyIsReportedOncePerKey() throws Exception {
+        Path file = yaml("""
+                api:
+                  port: 70000
+                  colour: blue
+                scheduler:
+                  jitter_ms: lots
+                nonsense: 1
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), List.of("pool.size=3", "batcher.flush_size")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "heliograph.yaml: unknown key api.colour",
+                        "heliograph.yaml: unknown key nonsense",
+                        "--set pool.size: unknown key",
+                        "--set batcher.flush_size: expected key=value",
+                        "scheduler.jitter_ms must be a whole number (got \"lots\")"));
+    }
+
+    @Test
+    void rangesAreValidatedWithTheKeyAndTheAllowedRange() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HELIOGRAPH_API_PORT", "70000"),
+                List.of("scheduler.region=EU West", "batcher.flush_size=0", "clickhouse.url=ftp://x")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "api.port must be between 0 and 65535 (got 70000)",
+                        "scheduler.region must be 1-63 characters of a-z, 0-9 and '-'",
+                        "batcher.flush_size must be between 1 and 100000 (got 0)",
+                        "clickhouse.url must be an http:// or https:// URL with a host"));
+    }
+
+    @Test
+    void unreadableFileIsOneClearProblem() {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of(), List.of()))
+                .isInstanceOfSatisfying(ConfigException.class,
+                        e -> assertThat(e.problems()).singleElement().asString().startsWith("cannot read"));
+    }
+}

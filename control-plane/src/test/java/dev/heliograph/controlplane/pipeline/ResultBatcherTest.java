@@ -1,0 +1,119 @@
+package dev.heliograph.controlplane.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heliograph.domain.CheckKind;
+import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.OrgId;
+import dev.heliograph.domain.PhaseTimings;
+import dev.heliograph.domain.RegionId;
+import dev.heliograph.domain.Status;
+import dev.heliograph.domain.TargetId;
+import dev.heliograph.domain.Uuid7;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Flush and retry rules of the batcher, with a writer that records batches. The same batcher
+ * against a real ClickHouse, stopped and restarted, is {@code ResultBatcherClickHouseOutageIT}.
+ */
+class ResultBatcherTest {
+    private final Vertx vertx = Vertx.vertx();
+    private final List<List<CheckResult>> batches = new CopyOnWriteArrayList<>();
+    private final TargetId target = TargetId.random();
+
+    @AfterEach
+    void close() {
+        vertx.close().await();
+    }
+
+    private CheckResult result() {
+        Instant now = Instant.now();
+        return new CheckResult(Uuid7.next(), target, OrgId.DEFAULT, new RegionId("local"), "test", CheckKind.HTTP, now, now,
+                Status.UP, 200, "", PhaseTimings.NONE);
+    }
+
+    private ResultBatcher deploy(BatchWriter writer, int capacity, int flushSize, Duration interval) throws Exception {
+        ResultBatcher batcher = new ResultBatcher(writer, new ResultBatcher.Settings(capacity, flushSize, interval,
+                Duration.ofMillis(20), Duration.ofMillis(100)));
+        vertx.deployVerticle(batcher).await(5, TimeUnit.SECONDS);
+        return batcher;
+    }
+
+    private BatchWriter recording() {
+        return batch -> {
+            batches.add(List.copyOf(batch));
+            return Future.succeededFuture();
+        };
+    }
+
+    @Test
+    void flushesAsSoonAsABatchIsFull() throws Exception {
+        ResultBatcher batcher = deploy(recording(), 1000, 10, Duration.ofMinutes(1));
+        for (int i = 0; i < 25; i++) {
+            batcher.offer(result());
+        }
+        Thread.sleep(200);
+        assertThat(batches).hasSize(2).allSatisfy(b -> assertThat(b).hasSize(10));
+        assertThat(batcher.stats().queued()).isEqualTo(5);
+    }
+
+    @Test
+    void flushesAPartialBatchAfterTheInterval() throws Exception {
+        ResultBatcher batcher = deploy(recording(), 1000, 100, Duration.ofMillis(100));
+        batcher.offer(result());
+        batcher.offer(result());
+        Thread.sleep(400);
+        assertThat(batches).hasSize(1);
+        assertThat(batches.getFirst()).hasSize(2);
+        assertThat(batcher.stats().written()).isEqualTo(2);
+    }
+
+    @Test
+    void dropsAndCountsWhenTheQueueIsFull() throws Exception {
+        ResultBatcher batcher = deploy(batch -> Future.failedFuture("down"), 5, 100, Duration.ofMinutes(1));
+        int accepted = 0;
+        for (int i = 0; i < 8; i++) {
+            accepted += batcher.offer(result()) ? 1 : 0;
+        }
+        assertThat(accepted).isEqualTo(5);
+        assertThat(batcher.stats().droppedQueueFull()).isEqualTo(3);
+        assertThat(batcher.stats().accepted()).isEqualTo(5);
+    }
+
+    @Test
+    void failedWriteIsRetriedWithTheSameBatchInOrder() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        BatchWriter flaky = batch -> attempts.incrementAndGet() <= 3 ? Future.failedFuture("clickhouse down")
+                : recording().write(batch);
+        ResultBatcher batcher = deploy(flaky, 1000, 4, Duration.ofMillis(50));
+        List<CheckResult> sent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            CheckResult r = result();
+            sent.add(r);
+            batcher.offer(r);
+        }
+        assertThat(batcher.drain(Duration.ofSeconds(5)).await(6, TimeUnit.SECONDS)).isTrue();
+        assertThat(batches.stream().flatMap(List::stream).toList()).isEqualTo(sent);
+        assertThat(batcher.stats().failedWrites()).isEqualTo(3);
+        assertThat(batcher.stats().lastError()).isNull();
+    }
+
+    @Test
+    void drainReportsFalseWhenTheWriterNeverRecovers() throws Exception {
+        ResultBatcher batcher = deploy(batch -> Future.failedFuture("down"), 100, 10, Duration.ofMillis(50));
+        batcher.offer(result());
+        assertThat(batcher.drain(Duration.ofMillis(300)).await(2, TimeUnit.SECONDS)).isFalse();
+        assertThat(batcher.stats().queued()).isEqualTo(1);
+        assertThat(batcher.stats().lastError()).isEqualTo("down");
+    }
+}

@@ -1,0 +1,138 @@
+package dev.heliograph.probe.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heliograph.domain.HttpSpec;
+import dev.heliograph.domain.OrgId;
+import dev.heliograph.domain.RegionId;
+import dev.heliograph.domain.Target;
+import dev.heliograph.domain.TargetId;
+import dev.heliograph.probe.check.Check;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CheckSchedulerTest {
+    private static final RegionId LOCAL = new RegionId("local");
+    private final Vertx vertx = Vertx.vertx();
+    private final List<Fired> fired = new CopyOnWriteArrayList<>();
+
+    private record Fired(Check check, long atMs) {
+    }
+
+    @AfterEach
+    void close() {
+        vertx.close().await();
+    }
+
+    private CheckScheduler start(Duration jitter) throws Exception {
+        return CheckScheduler.start(vertx, LOCAL, jitter, Clock.systemUTC(), 2,
+                check -> fired.add(new Fired(check, System.currentTimeMillis()))).await(5, TimeUnit.SECONDS);
+    }
+
+    private static Target target(TargetId id, Duration interval, long version) {
+        return new Target(id, OrgId.DEFAULT, "t", HttpSpec.get("http://example.com/" + version), interval,
+                Duration.ofMillis(50), List.of(LOCAL), Set.of(), true, Instant.now(), Instant.now(), version);
+    }
+
+    private List<Fired> of(TargetId id) {
+        return fired.stream().filter(f -> f.check().target().id().equals(id)).toList();
+    }
+
+    @Test
+    void ticksOncePerIntervalWithinJitterAndStartsOnTime() throws Exception {
+        CheckScheduler scheduler = start(Duration.ofMillis(20));
+        TargetId id = TargetId.random();
+        long begin = System.currentTimeMillis();
+        scheduler.upsert(target(id, Duration.ofMillis(200), 1));
+        Thread.sleep(2_100);
+
+        List<Fired> ticks = of(id);
+        assertThat(ticks.getFirst().atMs() - begin).as("first tick inside the first interval").isLessThan(260);
+        assertThat(ticks).hasSizeBetween(9, 12);
+        for (int i = 1; i < ticks.size(); i++) {
+            long planned = ticks.get(i).check().scheduledAt().toEpochMilli();
+            long previous = ticks.get(i - 1).check().scheduledAt().toEpochMilli();
+            assertThat(planned - previous).as("grid spacing ± 2 × jitter").isBetween(160L, 240L);
+            assertThat(ticks.get(i).atMs() - planned).as("lag of tick " + i).isBetween(-1L, 40L);
+        }
+    }
+
+    @Test
+    void updateWithSameIntervalKeepsPhaseAndUsesNewSpec() throws Exception {
+        CheckScheduler scheduler = start(Duration.ZERO);
+        TargetId id = TargetId.random();
+        scheduler.upsert(target(id, Duration.ofMillis(100), 1));
+        Thread.sleep(350);
+        scheduler.upsert(target(id, Duration.ofMillis(100), 2));
+        Thread.sleep(350);
+        List<Fired> ticks = of(id);
+        assertThat(ticks.getLast().check().target().version()).isEqualTo(2);
+        long phase = ticks.getFirst().check().scheduledAt().toEpochMilli() % 100;
+        assertThat(ticks).allSatisfy(t -> assertThat(t.check().scheduledAt().toEpochMilli() % 100).isEqualTo(phase));
+    }
+
+    @Test
+    void staleVersionNeverReplacesANewerOne() throws Exception {
+        CheckScheduler scheduler = start(Duration.ZERO);
+        TargetId id = TargetId.random();
+        scheduler.upsert(target(id, Duration.ofMillis(100), 3));
+        scheduler.upsert(target(id, Duration.ofMillis(100), 2));
+        Thread.sleep(350);
+        assertThat(of(id)).isNotEmpty().allSatisfy(t -> assertThat(t.check().target().version()).isEqualTo(3));
+    }
+
+    @Test
+    void removedTargetIsNoLongerDispatched() throws Exception {
+        CheckScheduler scheduler = start(Duration.ZERO);
+        TargetId id = TargetId.random();
+        scheduler.upsert(target(id, Duration.ofMillis(100), 1));
+        Thread.sleep(300);
+        scheduler.remove(id);
+        Thread.sleep(50);
+        int count = of(id).size();
+        Thread.sleep(300);
+        assertThat(count).isPositive();
+        assertThat(of(id)).hasSize(count);
+        assertThat(scheduler.size().await(1, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void syncAddsUpdatesAndRemoves() throws Exception {
+        CheckScheduler scheduler = start(Duration.ZERO);
+        TargetId kept = TargetId.random();
+        TargetId dropped = TargetId.random();
+        TargetId added = TargetId.random();
+        scheduler.upsert(target(kept, Duration.ofMillis(100), 1));
+        scheduler.upsert(target(dropped, Duration.ofMillis(100), 1));
+        scheduler.sync(List.of(target(kept, Duration.ofMillis(100), 2), target(added, Duration.ofMillis(100), 1)))
+                .await(1, TimeUnit.SECONDS);
+        assertThat(scheduler.size().await(1, TimeUnit.SECONDS)).isEqualTo(2);
+        fired.clear();
+        Thread.sleep(350);
+        assertThat(of(dropped)).isEmpty();
+        assertThat(of(added)).isNotEmpty();
+        assertThat(of(kept)).isNotEmpty().allSatisfy(t -> assertThat(t.check().target().version()).isEqualTo(2));
+    }
+
+    @Test
+    void stopHaltsEveryLane() throws Exception {
+        CheckScheduler scheduler = start(Duration.ZERO);
+        for (int i = 0; i < 20; i++) {
+            scheduler.upsert(target(TargetId.random(), Duration.ofMillis(50), 1));
+        }
+        Thread.sleep(200);
+        scheduler.stop().await(1, TimeUnit.SECONDS);
+        int count = fired.size();
+        Thread.sleep(200);
+        assertThat(count).isPositive();
+        assertThat(fired).hasSize(count);
+    }
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Starts Heliograph for real on this machine: PostgreSQL and ClickHouse, a fresh build, the control
+# plane in the background (log in .data/control-plane.log), and four demo targets that point at
+# local services: the control plane's own /healthz, PostgreSQL's TCP port, ClickHouse's /ping, and a
+# closed port that shows `down`. Re-running it restarts the control plane and keeps the targets.
+#   scripts/quickstart.sh         start (or restart)
+#   scripts/quickstart.sh stop    stop the control plane (services keep running; scripts/services.sh stop)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+. scripts/java-env.sh
+
+api="http://127.0.0.1:${HELIOGRAPH_API_PORT:-8080}"
+pidfile=.data/control-plane.pid
+logfile=.data/control-plane.log
+
+say() { echo "quickstart: $*"; }
+die() { echo "quickstart: $*" >&2; exit 1; }
+
+stop_control_plane() {
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    say "stopping the control plane (pid $(cat "$pidfile"))"
+    kill "$(cat "$pidfile")"
+    for _ in $(seq 1 150); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.1; done
+  fi
+  rm -f "$pidfile"
+}
+
+if [ "${1:-}" = "stop" ]; then
+  stop_control_plane
+  exit 0
+fi
+
+command -v curl >/dev/null || die "curl is needed (apt-get install -y curl)"
+command -v python3 >/dev/null || die "python3 is needed to read JSON answers (apt-get install -y python3)"
+
+scripts/services.sh start
+say "building (./mvnw package)"
+./mvnw -B -q package -DskipTests || die "build failed"
+
+stop_control_plane
+mkdir -p .data
+say "starting the control plane; log: $logfile"
+nohup bin/heliograph control-plane --config config/heliograph.dev.yaml > "$logfile" 2>&1 &
+echo $! > "$pidfile"
+for _ in $(seq 1 120); do
+  curl -fsS "$api/readyz" >/dev/null 2>&1 && break
+  kill -0 "$(cat "$pidfile")" 2>/dev/null || { tail -20 "$logfile" >&2; die "the control plane exited; see $logfile"; }
+  sleep 0.5
+done
+curl -fsS "$api/readyz" >/dev/null || die "the control plane is not ready after 60 s; see $logfile"
+
+json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)'"$1"')'; }
+
+closed_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+
+# name | kind | spec
+demo_targets=(
+  "demo: control plane /healthz|http|{\"url\": \"$api/healthz\"}"
+  "demo: postgresql tcp|tcp|{\"host\": \"127.0.0.1\", \"port\": 5432}"
+  "demo: clickhouse /ping|http|{\"url\": \"http://127.0.0.1:8123/ping\", \"body_contains\": \"Ok.\"}"
+  "demo: closed port (shows down)|tcp|{\"host\": \"127.0.0.1\", \"port\": $closed_port}"
+)
+ids=()
+for line in "${demo_targets[@]}"; do
+  IFS='|' read -r name kind spec <<< "$line"
+  body="{\"name\": \"$name\", \"kind\": \"$kind\", \"spec\": $spec, \"interval_s\": 10, \"timeout_ms\": 3000, \"tags\": [\"demo\"]}"
+  existing=$(curl -fsS "$api/api/v1/targets?tag=demo&limit=500" | python3 -c '
+import json, sys
+name = sys.argv[1]
+print(next((t["id"] for t in json.load(sys.stdin)["items"] if t["name"] == name), ""))' "$name")
+  if [ -n "$existing" ]; then
+    curl -fsS -X PUT -H 'content-type: application/json' -d "$body" "$api/api/v1/targets/$existing" >/dev/null
+    ids+=("$existing")
+  else
+    ids+=("$(curl -fsS -X POST -H 'content-type: application/json' -d "$body" "$api/api/v1/targets" | json_field '["id"]')")
+  fi
+done
+
+say "waiting for the first results (targets are checked every 10 s)"
+for _ in $(seq 1 60); do
+  missing=0
+  for id in "${ids[@]}"; do
+    n=$(curl -fsS "$api/api/v1/targets/$id/results?limit=1" | json_field '["items"].__len__()')
+    [ "$n" -gt 0 ] || missing=1
+  done
+  [ "$missing" -eq 0 ] && break
+  sleep 1
+done
+
+echo
+printf '%-36s  %-8s  %s\n' "TARGET" "STATUS" "DETAIL"
+for i in "${!ids[@]}"; do
+  id=${ids[$i]}
+  name=$(curl -fsS "$api/api/v1/targets/$id" | json_field '["name"]')
+  curl -fsS "$api/api/v1/targets/$id/results?limit=1" | python3 -c '
+import json, sys
+items = json.load(sys.stdin)["items"]
+name = sys.argv[1]
+if not items:
+    print("{:36s}  {:8s}  {}".format(name, "pending", "no result yet"))
+else:
+    r = items[0]
+    detail = r["error"] or "{:.1f} ms".format(r["total_ms"])
+    print("{:36s}  {:8s}  {}".format(name, r["status"], detail))' "$name"
+done
+echo
+cat <<EOF2
+The control plane is running (pid $(cat "$pidfile")), log: $logfile
+  targets:   curl -s $api/api/v1/targets | python3 -m json.tool
+  results:   curl -s $api/api/v1/targets/${ids[0]}/results?limit=5 | python3 -m json.tool
+  stats:     curl -s "$api/api/v1/targets/${ids[0]}/stats?window=1h"
+  readiness: curl -s $api/readyz
+  stop:      scripts/quickstart.sh stop   (databases: scripts/services.sh stop)
+EOF2

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every test: starts PostgreSQL and ClickHouse (scripts/services.sh), then builds and runs the
+# unit tests (surefire, *Test) and the integration tests (failsafe, *IT) against them.
+# Extra arguments go to Maven, e.g. scripts/test.sh -Dit.test=TargetApiIT
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+. scripts/java-env.sh
+scripts/services.sh start
+./mvnw -B verify "$@"
