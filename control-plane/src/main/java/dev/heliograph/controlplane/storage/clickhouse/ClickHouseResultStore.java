@@ -65,6 +65,9 @@ public final class ClickHouseResultStore implements AutoCloseable {
                 .setUsername(config.user())
                 .setPassword(config.password())
                 .setDefaultDatabase(config.database())
+                // client-v2 names the database in an X-ClickHouse-Database header, which 18.16
+                // ignores; the `database` URL parameter works on every version.
+                .serverSetting("database", config.database())
                 .compressServerResponse(false) // ClickHouse 18.16 returns empty bodies with it on
                 .setConnectTimeout(Math.min(config.timeoutMs(), 5_000))
                 .setSocketTimeout(config.timeoutMs())
@@ -79,6 +82,7 @@ public final class ClickHouseResultStore implements AutoCloseable {
         return blocking(() -> {
             CommandSettings bootstrap = new CommandSettings();
             bootstrap.setDatabase("default");
+            bootstrap.serverSetting("database", "default"); // ours may not exist yet
             client.execute("CREATE DATABASE IF NOT EXISTS " + database, bootstrap).get(timeoutMs, TimeUnit.MILLISECONDS).close();
             for (String file : MIGRATIONS) {
                 for (String statement : statements(file)) {
