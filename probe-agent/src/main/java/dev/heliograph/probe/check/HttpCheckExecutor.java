@@ -11,24 +11,13 @@ import dev.heliograph.probe.net.AddressGuard;
 import dev.heliograph.probe.net.NameResolver;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.ConnectOptions;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SocketAddress;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
@@ -49,26 +38,16 @@ public final class HttpCheckExecutor implements CheckExecutor {
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
 
-    private final Vertx vertx;
-    private final NameResolver resolver;
-    private final AddressGuard guard;
-    private final String agentId;
-    private final Clock clock;
-    private final NetClient client;
+    private final CheckRunner runner;
     private final SslContext verifyingTls;
     private final SslContext trustingTls;
 
     /**
-     * One {@link NetClient} and two TLS contexts serve every check of this executor. Loads the JDK
+     * One {@code NetClient} and two TLS contexts serve every check of this executor. Loads the JDK
      * trust store, so construct it at start-up; {@code clock} stamps each result's {@code startedAt}.
      */
     public HttpCheckExecutor(Vertx vertx, NameResolver resolver, AddressGuard guard, String agentId, Clock clock) {
-        this.vertx = vertx;
-        this.resolver = resolver;
-        this.guard = guard;
-        this.agentId = agentId;
-        this.clock = clock;
-        this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+        this.runner = new CheckRunner(vertx, resolver, guard, agentId, clock);
         this.verifyingTls = HttpExchange.tlsContext(true);
         this.trustingTls = HttpExchange.tlsContext(false);
     }
@@ -76,105 +55,55 @@ public final class HttpCheckExecutor implements CheckExecutor {
     /** Runs {@code check} (an {@link HttpSpec}); completes on the calling context, never with a failure. */
     @Override
     public Future<CheckResult> execute(Check check) {
-        Context context = vertx.getOrCreateContext();
-        Instant startedAt = clock.instant();
-        Run run = new Run(check, context);
-        HttpSpec spec = run.spec;
+        HttpSpec spec = (HttpSpec) check.target().spec();
         Request first = new Request(spec.method(), spec.uri(), spec.headers(), spec.body());
-        if (Vertx.currentContext() == context) {
-            run.start(first);
-        } else {
-            context.runOnContext(v -> run.start(first));
-        }
-        return run.outcome.future().map(outcome -> outcome.toResult(check, agentId, startedAt));
+        return runner.run(check, run -> new Hops(spec, run).start(first));
     }
 
     /** Closes the shared client and the sockets it opened. */
     public Future<Void> close() {
-        return client.close();
+        return runner.close();
     }
 
-    /** One check across its hops: the one-shot outcome, timeout timer, open socket and phase times. */
-    private final class Run {
+    /** One check across its redirect hops, each a fresh connection and one {@link HttpExchange}. */
+    private final class Hops {
         final HttpSpec spec;
-        final Context context;
-        final long timeoutMs;
-        final long startNanos = System.nanoTime();
-        final Promise<Outcome> outcome = Promise.promise();
-        PhaseTimings timings = PhaseTimings.NONE;
-        long timer;
-        NetSocket socket;
+        final CheckRun run;
 
-        Run(Check check, Context context) {
-            this.spec = (HttpSpec) check.target().spec();
-            this.context = context;
-            this.timeoutMs = check.target().timeout().toMillis();
+        Hops(HttpSpec spec, CheckRun run) {
+            this.spec = spec;
+            this.run = run;
         }
 
         void start(Request first) {
-            timer = vertx.setTimer(timeoutMs, id -> finish(Status.DOWN, 0, "timeout after " + timeoutMs + " ms"));
             if (first.uri() == null || first.uri().getHost() == null) {
-                finish(Status.ERROR, 0, "invalid url " + TcpCheckExecutor.quote(String.valueOf(spec.url())));
+                run.finish(Status.ERROR, 0, "invalid url " + CheckFailures.quote(String.valueOf(spec.url())));
             } else {
                 hop(first, 0);
             }
         }
 
         void hop(Request request, int redirects) {
-            String host = request.uri().getHost();
-            long dnsStart = System.nanoTime();
-            resolver.resolve(host).onComplete(resolved -> {
-                add(new PhaseTimings(TcpCheckExecutor.millisSince(dnsStart), 0, 0, 0, 0));
-                if (outcome.future().isComplete()) {
-                    return;
-                }
-                if (resolved.failed()) {
-                    finish(Status.DOWN, 0, TcpCheckExecutor.dnsFailure(host, resolved.cause()));
-                    return;
-                }
-                Optional<String> refusal = guard.refusal(resolved.result());
-                if (refusal.isPresent()) {
-                    finish(Status.ERROR, 0, "blocked: " + refusal.get());
-                } else {
-                    connect(request, resolved.result(), redirects);
-                }
-            });
-        }
-
-        void connect(Request request, InetAddress address, int redirects) {
             boolean https = "https".equalsIgnoreCase(request.uri().getScheme());
             int port = request.uri().getPort() != -1 ? request.uri().getPort() : https ? 443 : 80;
-            int remaining = (int) Math.max(1, timeoutMs - (long) TcpCheckExecutor.millisSince(startNanos));
-            ConnectOptions options = new ConnectOptions().setTimeout(remaining)
-                    .setRemoteAddress(SocketAddress.inetSocketAddress(new InetSocketAddress(address, port)));
-            long connectStart = System.nanoTime();
-            client.connect(options).onComplete(connected -> {
-                if (connected.failed()) {
-                    finish(Status.DOWN, 0, TcpCheckExecutor.networkFailure(connected.cause(), timeoutMs));
-                } else if (outcome.future().isComplete()) {
-                    connected.result().close();
-                } else {
-                    add(new PhaseTimings(0, TcpCheckExecutor.millisSince(connectStart), 0, 0, 0));
-                    socket = connected.result();
-                    SslContext tls = !https ? null : spec.verifyTls() ? verifyingTls : trustingTls;
-                    HttpExchange exchange = HttpExchange.start(socket, context, tls, request);
-                    exchange.response().onComplete(answer -> answered(request, redirects, exchange, answer));
-                }
+            runner.connect(run, request.uri().getHost(), port).onSuccess(socket -> {
+                SslContext tls = !https ? null : spec.verifyTls() ? verifyingTls : trustingTls;
+                HttpExchange exchange = HttpExchange.start(socket, run.context(), tls, request);
+                exchange.response().onComplete(answer -> answered(request, redirects, exchange, answer));
             });
         }
 
         void answered(Request request, int redirects, HttpExchange exchange, AsyncResult<Response> answer) {
-            if (outcome.future().isComplete()) {
+            if (run.done()) {
                 return;
             }
-            add(new PhaseTimings(0, 0, exchange.tlsMs(), exchange.ttfbMs(), 0));
+            run.add(new PhaseTimings(0, 0, exchange.tlsMs(), exchange.ttfbMs(), 0));
             if (answer.failed()) {
-                finish(Status.DOWN, exchange.status(), describe(answer.cause(), timeoutMs));
+                run.finish(Status.DOWN, exchange.status(), describe(answer.cause(), run.timeoutMs()));
                 return;
             }
             Response response = answer.result();
-            socket.close();
-            socket = null;
+            run.closeSocket();
             if (spec.followRedirects() && REDIRECTS.contains(response.status()) && response.location() != null) {
                 redirect(request, response, redirects);
             } else {
@@ -184,7 +113,7 @@ public final class HttpCheckExecutor implements CheckExecutor {
 
         void redirect(Request request, Response response, int redirects) {
             if (redirects >= spec.maxRedirects()) {
-                finish(Status.DOWN, response.status(), "too many redirects (max " + spec.maxRedirects() + ")");
+                run.finish(Status.DOWN, response.status(), "too many redirects (max " + spec.maxRedirects() + ")");
                 return;
             }
             URI next = null;
@@ -195,8 +124,8 @@ public final class HttpCheckExecutor implements CheckExecutor {
             }
             String scheme = next == null || next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || next.getHost() == null) {
-                String location = TcpCheckExecutor.quote(response.location());
-                finish(Status.DOWN, response.status(), "cannot follow redirect to " + location);
+                String location = CheckFailures.quote(response.location());
+                run.finish(Status.DOWN, response.status(), "cannot follow redirect to " + location);
                 return;
             }
             hop(redirected(request, response.status(), next), redirects + 1);
@@ -206,30 +135,16 @@ public final class HttpCheckExecutor implements CheckExecutor {
             int code = response.status();
             String needle = spec.bodyContains();
             if (!spec.acceptsStatus(code)) {
-                finish(Status.DOWN, code, "wanted " + String.join(",", spec.expectedStatus()) + ", got " + code);
+                run.finish(Status.DOWN, code, "wanted " + String.join(",", spec.expectedStatus()) + ", got " + code);
             } else if (needle != null && !new String(response.body(), StandardCharsets.UTF_8).contains(needle)) {
-                finish(Status.DOWN, code, "body does not contain " + TcpCheckExecutor.quote(needle));
+                run.finish(Status.DOWN, code, "body does not contain " + CheckFailures.quote(needle));
             } else {
-                double totalMs = TcpCheckExecutor.millisSince(startNanos);
+                double totalMs = run.elapsedMs();
                 Integer slowMs = spec.degradedAfterMs();
                 if (slowMs != null && totalMs > slowMs) {
-                    finish(Status.DEGRADED, code, "slow: " + Math.round(totalMs) + " ms > " + slowMs + " ms");
+                    run.finish(Status.DEGRADED, code, "slow: " + Math.round(totalMs) + " ms > " + slowMs + " ms");
                 } else {
-                    finish(Status.UP, code, "");
-                }
-            }
-        }
-
-        void add(PhaseTimings phase) {
-            timings = timings.plus(phase);
-        }
-
-        void finish(Status status, int httpStatus, String error) {
-            PhaseTimings all = timings.withTotal(TcpCheckExecutor.millisSince(startNanos));
-            if (outcome.tryComplete(new Outcome(status, httpStatus, error, all))) {
-                vertx.cancelTimer(timer);
-                if (socket != null) {
-                    socket.close();
+                    run.finish(Status.UP, code, "");
                 }
             }
         }
@@ -259,6 +174,6 @@ public final class HttpCheckExecutor implements CheckExecutor {
                 return "tls: " + HttpExchange.tlsReason(t);
             }
         }
-        return TcpCheckExecutor.networkFailure(failure, timeoutMs);
+        return CheckFailures.networkFailure(failure, timeoutMs);
     }
 }
