@@ -76,8 +76,10 @@ public final class Main implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("signal received: stopping within {} s", timeout.toSeconds());
                 try {
-                    plane.stop(timeout.minusMillis(500)).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                    vertx.close().await(2, TimeUnit.SECONDS);
+                    // The whole stop, including closing Vert.x, fits inside shutdown.timeout_s.
+                    Duration graceful = timeout.minusMillis(1_500);
+                    plane.stop(graceful).await(graceful.toMillis() + 250, TimeUnit.MILLISECONDS);
+                    vertx.close().await(1, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     LOG.error("graceful stop failed: {}", rootMessage(e));
                 }

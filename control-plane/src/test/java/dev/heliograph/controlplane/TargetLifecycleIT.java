@@ -45,7 +45,7 @@ class TargetLifecycleIT {
     }
 
     @Test
-    void createdTargetIsCheckedWithinOneIntervalAndItsResultsAreQueryable() {
+    void createdTargetIsCheckedWithinOneIntervalAndItsResultsAreQueryable() throws Exception {
         String path = "/created/" + UUID.randomUUID();
         String id = create("created", httpSpec(target.url(path)), 2);
 
@@ -60,6 +60,9 @@ class TargetLifecycleIT {
         assertThat(result.path("total_ms").asDouble()).isPositive();
         assertThat(result.path("tls_ms").asDouble()).isZero();
         assertThat(target.hits(path)).isPositive();
+        // Regression: client-v2 named the database in a header that ClickHouse 18.16 ignores, so
+        // rows went to the server's default database; they must be in this test's own database.
+        assertThat(rowsInOwnDatabase(id)).isPositive();
 
         ApiClient.Answer stats = api.get("/api/v1/targets/" + id + "/stats?window=1h");
         assertThat(stats.status()).isEqualTo(200);
@@ -154,6 +157,15 @@ class TargetLifecycleIT {
         assertThat(second.json().path("items").get(0).path("result_id").asText())
                 .isNotIn(first.json().path("items").get(0).path("result_id").asText(),
                         first.json().path("items").get(1).path("result_id").asText());
+    }
+
+    private long rowsInOwnDatabase(String targetId) throws Exception {
+        String sql = "SELECT count() AS n FROM " + services.database() + ".check_results WHERE target_id = toUUID('"
+                + java.util.UUID.fromString(targetId) + "') FORMAT JSONEachRow";
+        try (com.clickhouse.client.api.Client client = services.clickhouse();
+             com.clickhouse.client.api.query.QueryResponse response = client.query(sql).get(30, TimeUnit.SECONDS)) {
+            return dev.heliograph.controlplane.codec.Json.MAPPER.readTree(response.getInputStream()).path("n").asLong();
+        }
     }
 
     private JsonNode results(String id) {

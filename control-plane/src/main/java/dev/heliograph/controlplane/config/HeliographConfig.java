@@ -101,7 +101,7 @@ public record HeliographConfig(Api api, Postgres postgres, ClickHouse clickhouse
         range(errors, "batcher.flush_interval_ms", batcher.flushIntervalMs, 10, 600_000);
         range(errors, "batcher.retry_initial_ms", batcher.retryInitialMs, 1, 600_000);
         range(errors, "batcher.retry_max_ms", batcher.retryMaxMs, Math.max(1, batcher.retryInitialMs), 3_600_000);
-        range(errors, "shutdown.timeout_s", shutdown.timeoutS, 1, 600);
+        range(errors, "shutdown.timeout_s", shutdown.timeoutS, 2, 600);
         return errors;
     }
 

@@ -77,8 +77,13 @@ public final class WorkerPool {
             outcome = Future.failedFuture(e);
         }
         outcome.onComplete(done -> {
-            release();
-            waiter.promise.handle(done);
+            // Hand the result over before freeing the slot: the caller's callbacks (the engine's
+            // sink.offer) run inside handle(), so whenIdle() can never fire ahead of a result.
+            try {
+                waiter.promise.handle(done);
+            } finally {
+                release();
+            }
         });
     }
 
@@ -120,7 +125,10 @@ public final class WorkerPool {
         nowIdle.forEach(Promise::tryComplete);
     }
 
-    /** Completes when no task is running or waiting (at once if the pool is idle now). */
+    /**
+     * Completes when no task is running or waiting (at once if the pool is idle now). Every task's
+     * own callbacks have run by then.
+     */
     public Future<Void> whenIdle() {
         synchronized (this) {
             if (running == 0 && waiters.isEmpty()) {

@@ -128,4 +128,27 @@ class WorkerPoolTest {
         assertThat(running.get()).isZero();
         assertThat(pool.running()).isZero();
     }
+
+    /** Regression: the slot was freed before the result was handed over, so a graceful shutdown lost the last result. */
+    @Test
+    void whenIdleFiresOnlyAfterEveryResultWasHandedOver() throws Exception {
+        WorkerPool pool = new WorkerPool(vertx, 4, Duration.ofSeconds(5));
+        AtomicInteger handedOver = new AtomicInteger();
+        Promise<Future<Void>> idle = Promise.promise();
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < 20; i++) {
+                pool.submit(() -> {
+                    Promise<String> done = Promise.promise();
+                    vertx.setTimer(20, id -> done.complete("ran"));
+                    return done.future();
+                }, () -> "saturated").onComplete(r -> handedOver.incrementAndGet());
+            }
+            idle.complete(pool.whenIdle().map(x -> {
+                assertThat(handedOver.get()).isEqualTo(20);
+                return null;
+            }));
+        });
+        idle.future().await(2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        assertThat(handedOver.get()).isEqualTo(20);
+    }
 }

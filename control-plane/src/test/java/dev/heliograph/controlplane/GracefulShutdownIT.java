@@ -1,0 +1,182 @@
+package dev.heliograph.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.query.QueryResponse;
+import com.clickhouse.client.api.query.QuerySettings;
+import com.clickhouse.data.ClickHouseFormat;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import dev.heliograph.controlplane.codec.Json;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real process ({@code bin/heliograph control-plane}) stopped by SIGTERM while checks are in
+ * flight: it exits within {@code shutdown.timeout_s} (default 10 s) and every check that reached
+ * the target has its result in ClickHouse (README.md, {@code shutdown.timeout_s}).
+ */
+class GracefulShutdownIT {
+    private static final int TARGETS = 40;
+    private static final Duration TARGET_DELAY = Duration.ofSeconds(2);
+
+    private TestServices services;
+    private RecordingHttpServer slow;
+    private Process process;
+    private Path log;
+    private Path jarCopy;
+
+    @BeforeEach
+    void start() throws Exception {
+        services = new TestServices();
+        slow = new RecordingHttpServer(TARGET_DELAY);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        try {
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            slow.close();
+            services.close();
+            if (jarCopy != null) {
+                Files.deleteIfExists(jarCopy);
+            }
+        }
+    }
+
+    @Test
+    void sigtermWithChecksInFlightLosesNoAcceptedResult() throws Exception {
+        int port = freePort();
+        process = launch("api.port=" + port);
+        try {
+            ApiClient api = new ApiClient(port);
+            awaitHealthy(api);
+            for (int i = 0; i < TARGETS; i++) {
+                String body = "{\"name\":\"slow-" + i + "\",\"kind\":\"http\",\"spec\":{\"url\":\"" + slow.url("/slow/" + i)
+                        + "\"},\"interval_s\":3,\"timeout_ms\":2500}";
+                ApiClient.Answer created = api.post("/api/v1/targets", body);
+                assertThat(created.status()).as(created.text()).isEqualTo(201);
+            }
+            // Past the first round (every target checked at least once, earlier results flushed), then
+            // signal while at least half the targets are mid-check.
+            Await.until("a second round of checks with 20 in flight", Duration.ofSeconds(20),
+                    () -> slow.totalHits() >= 2 * TARGETS && slow.inProgress() >= TARGETS / 2);
+
+            int inFlightAtSignal = slow.inProgress();
+            long signalled = System.nanoTime();
+            process.destroy(); // SIGTERM
+            boolean exited = process.waitFor(15, TimeUnit.SECONDS);
+            long exitMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+            assertThat(exited).as("process exited within 15 s of SIGTERM").isTrue();
+            assertThat(exitMs).as("ms from SIGTERM to exit").isLessThan(10_500);
+
+            // A check cut off by the exit would leave its request hanging until the delay ends.
+            Await.until("the target answered everything", TARGET_DELAY.plusSeconds(3), () -> slow.inProgress() == 0);
+            int hits = slow.totalHits();
+            int answered = slow.answered();
+            JsonNode rows = countRows();
+            long written = rows.path("n").asLong();
+            long ok = rows.path("ok").asLong();
+            System.out.printf("GracefulShutdownIT: exit %d ms after SIGTERM (exit code %d), %d in flight at signal,"
+                            + " %d requests, %d answered, %d rows, %d with http_status 200%n",
+                    exitMs, process.exitValue(), inFlightAtSignal, hits, answered, written, ok);
+
+            assertThat(hits).as("requests received").isPositive();
+            assertThat(written).as(() -> "rows in check_results vs requests received " + breakdown()).isEqualTo(hits);
+            assertThat(ok).as(() -> "rows with http_status 200 vs requests answered " + breakdown()).isEqualTo(answered);
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            assertThat(output).doesNotContain("NOT all written")
+                    .contains("in-flight checks finished, results all written");
+        } catch (Throwable failure) {
+            System.err.println("---- tail of " + log + " ----\n" + tail(log, 60));
+            throw failure;
+        }
+    }
+
+    /** Starts the launcher with this test's databases and {@code extra} settings; output goes to {@link #log}. */
+    private Process launch(String... extra) throws Exception {
+        String root = System.getProperty("heliograph.root");
+        Path jar = Path.of(System.getProperty("heliograph.jar"));
+        log = jar.getParent().resolve("graceful-shutdown-" + services.database() + ".log");
+        // A private copy: a concurrent build may replace or delete the shared JAR while the process runs.
+        jarCopy = Files.copy(jar, jar.getParent().resolve("graceful-shutdown-" + services.database() + ".jar"));
+        List<String> command = new ArrayList<>(List.of(root + "/bin/heliograph", "control-plane"));
+        for (String setting : services.overrides(extra)) {
+            command.add("--set");
+            command.add(setting);
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("HELIOGRAPH_JAR", jarCopy.toString());
+        return builder.start();
+    }
+
+    private void awaitHealthy(ApiClient api) {
+        Await.until("GET /healthz answers 200", Duration.ofSeconds(60), () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("process exited with " + process.exitValue() + " before it was healthy");
+            }
+            try {
+                return api.get("/healthz").status() == 200;
+            } catch (IllegalStateException notListening) {
+                return false;
+            }
+        });
+    }
+
+    /** {@code n}: rows of check_results; {@code ok}: those with http_status 200. */
+    private JsonNode countRows() throws Exception {
+        return query("SELECT count() AS n, countIf(http_status = 200) AS ok FROM " + services.database()
+                + ".check_results FORMAT JSONEachRow").getFirst();
+    }
+
+    /** Rows per status, HTTP status and error, for failure messages. */
+    private String breakdown() {
+        try {
+            return query("SELECT toString(status) AS status, http_status, error, count() AS n FROM "
+                    + services.database() + ".check_results GROUP BY status, http_status, error FORMAT JSONEachRow")
+                    .toString();
+        } catch (Exception e) {
+            return "breakdown unavailable: " + e;
+        }
+    }
+
+    private List<JsonNode> query(String sql) throws Exception {
+        QuerySettings settings = new QuerySettings().setFormat(ClickHouseFormat.JSONEachRow);
+        try (Client client = services.clickhouse();
+             QueryResponse response = client.query(sql, settings).get(30, TimeUnit.SECONDS);
+             InputStream body = response.getInputStream();
+             MappingIterator<JsonNode> rows = Json.MAPPER.readerFor(JsonNode.class).readValues(body)) {
+            return rows.readAll(); // ClickHouse 18.16 quotes UInt64 values; asLong() parses them
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (Exception e) {
+            return "(no log: " + e + ")";
+        }
+    }
+}
