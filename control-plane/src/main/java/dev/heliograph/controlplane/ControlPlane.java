@@ -5,6 +5,7 @@ import dev.heliograph.controlplane.api.HealthHandler;
 import dev.heliograph.controlplane.api.ResultHandler;
 import dev.heliograph.controlplane.api.TargetHandler;
 import dev.heliograph.controlplane.config.HeliographConfig;
+import dev.heliograph.controlplane.pipeline.BatchWriter;
 import dev.heliograph.controlplane.pipeline.ResultBatcher;
 import dev.heliograph.controlplane.registry.TargetRegistry;
 import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
@@ -71,7 +72,8 @@ public final class ControlPlane {
         }).compose(v -> {
             LOG.info("clickhouse {} database {} ready", config.clickhouse().url(), config.clickhouse().database());
             HeliographConfig.Batcher b = config.batcher();
-            batcher = new ResultBatcher(clickhouse::insert, new ResultBatcher.Settings(b.queueCapacity(), b.flushSize(),
+            BatchWriter writer = (batch, retry) -> retry ? clickhouse.insertMissing(batch) : clickhouse.insert(batch);
+            batcher = new ResultBatcher(writer, new ResultBatcher.Settings(b.queueCapacity(), b.flushSize(),
                     Duration.ofMillis(b.flushIntervalMs()), Duration.ofMillis(b.retryInitialMs()), Duration.ofMillis(b.retryMaxMs())));
             return vertx.deployVerticle(batcher);
         }).compose(v -> ProbeEngine.start(vertx, engineSettings(), clock, batcher)).compose(started -> {

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * waiting or every {@code flushInterval}. One batch is written at a time, so results reach the
  * writer in the order they were accepted; a failed write keeps its batch at the head and retries it
  * with exponential backoff and jitter ({@code retryInitial} doubling up to {@code retryMax}, each
- * delay drawn from [d/2, d]) until it succeeds.
+ * delay drawn from [d/2, d]) until it succeeds. Retries are marked, so the writer stores only what
+ * the failed attempt did not (see {@link BatchWriter}).
  *
  * <p>Why not a library: this is the core ingest path (DESIGN.md "Result batcher"); it is a few
  * dozen lines over a lock-free queue and Vert.x timers.
@@ -130,7 +131,7 @@ public final class ResultBatcher extends VerticleBase implements ResultSink {
             return;
         }
         writing = true;
-        writer.write(pending).onComplete(done -> {
+        writer.write(pending, attempt > 0).onComplete(done -> {
             writing = false;
             if (done.succeeded()) {
                 written.addAndGet(pending.size());

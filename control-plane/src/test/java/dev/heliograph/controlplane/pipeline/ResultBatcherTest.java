@@ -50,7 +50,7 @@ class ResultBatcherTest {
     }
 
     private BatchWriter recording() {
-        return batch -> {
+        return (batch, retry) -> {
             batches.add(List.copyOf(batch));
             return Future.succeededFuture();
         };
@@ -80,7 +80,7 @@ class ResultBatcherTest {
 
     @Test
     void dropsAndCountsWhenTheQueueIsFull() throws Exception {
-        ResultBatcher batcher = deploy(batch -> Future.failedFuture("down"), 5, 100, Duration.ofMinutes(1));
+        ResultBatcher batcher = deploy((batch, retry) -> Future.failedFuture("down"), 5, 100, Duration.ofMinutes(1));
         int accepted = 0;
         for (int i = 0; i < 8; i++) {
             accepted += batcher.offer(result()) ? 1 : 0;
@@ -93,8 +93,11 @@ class ResultBatcherTest {
     @Test
     void failedWriteIsRetriedWithTheSameBatchInOrder() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
-        BatchWriter flaky = batch -> attempts.incrementAndGet() <= 3 ? Future.failedFuture("clickhouse down")
-                : recording().write(batch);
+        List<Boolean> retryFlags = new CopyOnWriteArrayList<>();
+        BatchWriter flaky = (batch, retry) -> {
+            retryFlags.add(retry);
+            return attempts.incrementAndGet() <= 3 ? Future.failedFuture("clickhouse down") : recording().write(batch, retry);
+        };
         ResultBatcher batcher = deploy(flaky, 1000, 4, Duration.ofMillis(50));
         List<CheckResult> sent = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -106,11 +109,14 @@ class ResultBatcherTest {
         assertThat(batches.stream().flatMap(List::stream).toList()).isEqualTo(sent);
         assertThat(batcher.stats().failedWrites()).isEqualTo(3);
         assertThat(batcher.stats().lastError()).isNull();
+        // The first attempt is plain; the retries of that batch are marked, later batches are not.
+        assertThat(retryFlags.subList(0, 4)).containsExactly(false, true, true, true);
+        assertThat(retryFlags.subList(4, retryFlags.size())).containsOnly(false);
     }
 
     @Test
     void drainReportsFalseWhenTheWriterNeverRecovers() throws Exception {
-        ResultBatcher batcher = deploy(batch -> Future.failedFuture("down"), 100, 10, Duration.ofMillis(50));
+        ResultBatcher batcher = deploy((batch, retry) -> Future.failedFuture("down"), 100, 10, Duration.ofMillis(50));
         batcher.offer(result());
         assertThat(batcher.drain(Duration.ofMillis(300)).await(2, TimeUnit.SECONDS)).isFalse();
         assertThat(batcher.stats().queued()).isEqualTo(1);

@@ -29,10 +29,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Check results in ClickHouse, through the official client ({@code client-v2}), which blocks: every
@@ -72,6 +75,9 @@ public final class ClickHouseResultStore implements AutoCloseable {
                 .setConnectTimeout(Math.min(config.timeoutMs(), 5_000))
                 .setSocketTimeout(config.timeoutMs())
                 .setMaxConnections(8)
+                // Never resend by itself: an INSERT whose answer was lost may have been stored, and
+                // only insertMissing() can tell (MergeTree does not deduplicate).
+                .setMaxRetries(0)
                 .build();
         WorkerExecutor workers = vertx.createSharedWorkerExecutor("clickhouse", 4, config.timeoutMs() + 5_000L, TimeUnit.MILLISECONDS);
         return new ClickHouseResultStore(client, workers, config.database(), config.timeoutMs());
@@ -103,12 +109,46 @@ public final class ClickHouseResultStore implements AutoCloseable {
 
     /** Appends {@code results} to {@code check_results} in one INSERT (JSONEachRow). */
     public Future<Void> insert(List<CheckResult> results) {
-        byte[] rows = ResultRows.encode(results);
         return blocking(() -> {
-            client.insert("check_results", new ByteArrayInputStream(rows), ClickHouseFormat.JSONEachRow)
-                    .get(timeoutMs, TimeUnit.MILLISECONDS).close();
+            insertNow(results);
             return null;
         });
+    }
+
+    /**
+     * Appends those of {@code results} whose {@code result_id} is not stored yet: the retry of an
+     * INSERT that failed without a clear answer (a lost reply, a timeout, a reset), which may or
+     * may not have been stored. Looks the ids up within the batch's time range first.
+     */
+    public Future<Void> insertMissing(List<CheckResult> results) {
+        return blocking(() -> {
+            Set<String> stored = storedIds(results);
+            List<CheckResult> missing = stored.isEmpty() ? results
+                    : results.stream().filter(r -> !stored.contains(r.resultId().toString())).toList();
+            if (!missing.isEmpty()) {
+                insertNow(missing);
+            }
+            return null;
+        });
+    }
+
+    private void insertNow(List<CheckResult> results) throws Exception {
+        byte[] rows = ResultRows.encode(results);
+        client.insert("check_results", new ByteArrayInputStream(rows), ClickHouseFormat.JSONEachRow)
+                .get(timeoutMs, TimeUnit.MILLISECONDS).close();
+    }
+
+    private Set<String> storedIds(List<CheckResult> results) throws Exception {
+        long from = results.stream().mapToLong(r -> r.startedAt().getEpochSecond()).min().orElse(0);
+        long to = results.stream().mapToLong(r -> r.startedAt().getEpochSecond()).max().orElse(0);
+        String ids = results.stream().map(r -> ClickHouseSql.literal(r.resultId().toString())).collect(Collectors.joining(","));
+        String sql = "SELECT toString(result_id) AS id FROM check_results WHERE started_at >= " + ClickHouseSql.dateTime(from)
+                + " AND started_at <= " + ClickHouseSql.dateTime(to) + " AND toString(result_id) IN (" + ids + ") FORMAT JSONEachRow";
+        Set<String> stored = new HashSet<>();
+        for (JsonNode row : query(sql)) {
+            stored.add(row.path("id").asText());
+        }
+        return stored;
     }
 
     /**
