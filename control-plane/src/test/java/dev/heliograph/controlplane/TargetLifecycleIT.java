@@ -3,8 +3,13 @@ package dev.heliograph.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.heliograph.controlplane.codec.Json;
+import dev.heliograph.domain.OrgId;
+import dev.heliograph.domain.TargetId;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -31,7 +36,8 @@ class TargetLifecycleIT {
     void start() throws Exception {
         services = new TestServices();
         vertx = Vertx.vertx();
-        plane = ControlPlane.start(vertx, services.config(), Clock.systemUTC()).await(60, TimeUnit.SECONDS);
+        plane = ControlPlane.start(vertx, services.config("scheduler.refresh_interval_s=2"), Clock.systemUTC())
+                .await(60, TimeUnit.SECONDS);
         target = new RecordingHttpServer(Duration.ZERO);
         api = new ApiClient(plane.apiPort());
     }
@@ -100,6 +106,22 @@ class TargetLifecycleIT {
         Thread.sleep(3_000);
         assertThat(target.hits(path)).as("no check after delete").isEqualTo(hits);
         assertThat(api.get("/api/v1/targets/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void periodicRefreshRepairsAChangeTheApiNeverSaw() throws Exception {
+        String path = "/behind-the-api/" + UUID.randomUUID();
+        String spec = Json.MAPPER.writeValueAsString(java.util.Map.of("url", target.url(path)));
+        try (Connection pg = services.postgres(); PreparedStatement insert = pg.prepareStatement(
+                "INSERT INTO targets (id, org_id, name, kind, spec, interval_s, timeout_ms, regions) "
+                        + "VALUES (?, ?, ?, 'http', ?::jsonb, 1, 900, '{local}')")) {
+            insert.setObject(1, TargetId.random().value());
+            insert.setObject(2, OrgId.DEFAULT.value());
+            insert.setString(3, "behind-" + UUID.randomUUID());
+            insert.setString(4, spec);
+            insert.executeUpdate();
+        }
+        Await.until("the refresh schedules the target", Duration.ofSeconds(6), () -> target.hits(path) > 0);
     }
 
     @Test

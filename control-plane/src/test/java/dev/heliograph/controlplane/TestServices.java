@@ -62,6 +62,13 @@ public final class TestServices implements AutoCloseable {
         return all;
     }
 
+    /** A JDBC connection to this test's PostgreSQL database (test code only: writes behind the API's back). */
+    public Connection postgres() throws Exception {
+        HeliographConfig.Postgres pg = base.postgres();
+        return DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + database,
+                pg.user(), pg.password());
+    }
+
     /** A raw ClickHouse client on the shared server (test code only: counting rows). */
     public Client clickhouse() {
         return new Client.Builder().addEndpoint(base.clickhouse().url()).setUsername(base.clickhouse().user())
