@@ -14,6 +14,7 @@ import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.probe.EngineSettings;
 import dev.heliograph.probe.ProbeEngine;
+import dev.heliograph.probe.net.AddressGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -82,7 +83,7 @@ public final class ControlPlane {
             RegionId region = new RegionId(config.scheduler().region());
             registry = new TargetRegistry(vertx, targets, engine, region, Duration.ofSeconds(config.scheduler().refreshIntervalS()));
             return registry.start().compose(loaded -> ApiServer.start(vertx, config.api().host(), config.api().port(),
-                    config.api().maxBodyBytes(), new TargetHandler(targets, registry, region),
+                    config.api().maxBodyBytes(), new TargetHandler(targets, registry, region, new AddressGuard(config.probe().allowedNetworks())),
                     new ResultHandler(targets, clickhouse, clock), new HealthHandler(postgres, clickhouse)));
         }).compose(server -> {
             api = server;
@@ -96,7 +97,7 @@ public final class ControlPlane {
         int lanes = config.scheduler().lanes() == 0 ? 2 * Runtime.getRuntime().availableProcessors() : config.scheduler().lanes();
         return new EngineSettings(new RegionId(config.scheduler().region()), AGENT_ID, config.pool().maxConcurrentChecks(),
                 Duration.ofMillis(config.pool().maxQueueWaitMs()), Duration.ofMillis(config.scheduler().jitterMs()), lanes,
-                probe.allowLoopback(), Duration.ofMillis(probe.dnsTimeoutMs()), Duration.ofSeconds(probe.dnsMinTtlS()),
+                probe.allowedNetworks(), Duration.ofMillis(probe.dnsTimeoutMs()), Duration.ofSeconds(probe.dnsMinTtlS()),
                 Duration.ofSeconds(probe.dnsMaxTtlS()));
     }
 

@@ -55,7 +55,7 @@ public final class TestServices implements AutoCloseable {
                 "postgres.database=" + database,
                 "clickhouse.url=" + base.clickhouse().url(),
                 "clickhouse.database=" + database,
-                "probe.allow_loopback=true",
+                "probe.allowed_cidrs=127.0.0.0/8",
                 "batcher.flush_interval_ms=200",
                 "scheduler.jitter_ms=50"));
         all.addAll(List.of(extra));

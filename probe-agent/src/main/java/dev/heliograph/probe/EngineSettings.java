@@ -1,7 +1,9 @@
 package dev.heliograph.probe;
 
 import dev.heliograph.domain.RegionId;
+import dev.heliograph.probe.net.Cidr;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a probe engine runs; built from validated configuration by the process that owns it.
@@ -12,12 +14,12 @@ import java.time.Duration;
  * @param maxQueueWait        longest wait for a slot before a check is recorded as "pool saturated"
  * @param maxJitter           largest shift of a tick from its grid point
  * @param lanes               scheduler lanes (event loops used for timers and checks), at least 1
- * @param allowLoopback       whether checks may connect to loopback addresses
+ * @param allowedCidrs        networks the SSRF guard lets checks connect to although they are blocked classes
  * @param dnsTimeout          per-query resolver timeout
  * @param dnsMinTtl           shortest time a resolved name stays cached
  * @param dnsMaxTtl           longest time a resolved name stays cached
  */
 public record EngineSettings(RegionId region, String agentId, int maxConcurrentChecks, Duration maxQueueWait,
-                             Duration maxJitter, int lanes, boolean allowLoopback, Duration dnsTimeout,
+                             Duration maxJitter, int lanes, List<Cidr> allowedCidrs, Duration dnsTimeout,
                              Duration dnsMinTtl, Duration dnsMaxTtl) {
 }

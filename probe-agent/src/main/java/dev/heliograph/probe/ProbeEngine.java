@@ -52,7 +52,7 @@ public final class ProbeEngine {
         this.pool = new WorkerPool(vertx, settings.maxConcurrentChecks(), settings.maxQueueWait());
         NameResolver resolver = new NameResolver(vertx, settings.dnsTimeout(), settings.dnsMinTtl(),
                 settings.dnsMaxTtl(), 100_000);
-        AddressGuard guard = new AddressGuard(settings.allowLoopback());
+        AddressGuard guard = new AddressGuard(settings.allowedCidrs());
         this.executors = new CheckExecutors(
                 new HttpCheckExecutor(vertx, resolver, guard, settings.agentId(), clock),
                 new TcpCheckExecutor(vertx, resolver, guard, settings.agentId(), clock));

@@ -13,6 +13,8 @@ public record FieldError(String field, String code, String message) {
     public static final String INVALID_FORMAT = "INVALID_FORMAT";
     /** Code for a value that is too long. */
     public static final String TOO_LONG = "TOO_LONG";
+    /** Code for a literal address the SSRF guard refuses (loopback, private, metadata, ...). */
+    public static final String BLOCKED_ADDRESS = "BLOCKED_ADDRESS";
     /** Code for a timeout that is not below the interval. */
     public static final String TIMEOUT_NOT_BELOW_INTERVAL = "TIMEOUT_NOT_BELOW_INTERVAL";
 }

@@ -10,6 +10,7 @@ import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetDraft;
 import dev.heliograph.domain.TargetId;
+import dev.heliograph.probe.net.AddressGuard;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -24,11 +25,13 @@ public final class TargetHandler {
     private final PgTargetStore store;
     private final TargetRegistry registry;
     private final RegionId defaultRegion;
+    private final AddressGuard guard;
 
-    public TargetHandler(PgTargetStore store, TargetRegistry registry, RegionId defaultRegion) {
+    public TargetHandler(PgTargetStore store, TargetRegistry registry, RegionId defaultRegion, AddressGuard guard) {
         this.store = store;
         this.registry = registry;
         this.defaultRegion = defaultRegion;
+        this.guard = guard;
     }
 
     /** Adds this resource's routes to {@code router}. */
@@ -120,7 +123,7 @@ public final class TargetHandler {
         if (!body.isObject()) {
             throw new ApiException(400, "MALFORMED_JSON", "request body must be a JSON object");
         }
-        return JsonBody.bind(body, TargetRequest.class, "").toDraft(defaultRegion);
+        return JsonBody.bind(body, TargetRequest.class, "").toDraft(defaultRegion, guard);
     }
 
     static TargetId targetId(RoutingContext ctx) {

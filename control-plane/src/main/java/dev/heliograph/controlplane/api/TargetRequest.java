@@ -6,17 +6,24 @@ import dev.heliograph.controlplane.codec.SpecCodec;
 import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.CheckSpec;
 import dev.heliograph.domain.FieldError;
+import dev.heliograph.domain.HttpSpec;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.TargetDraft;
+import dev.heliograph.domain.TcpSpec;
+import dev.heliograph.probe.net.AddressGuard;
+import dev.heliograph.probe.net.NameResolver;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The body of {@code POST /api/v1/targets} and {@code PUT /api/v1/targets/{id}}. Absent fields take
  * defaults: {@code interval_s} 60, {@code timeout_ms} the smaller of 10000 and half the interval,
- * {@code regions} the control plane's region, no tags, enabled.
+ * {@code regions} the control plane's region, no tags, enabled. A host given as an IP literal that
+ * the SSRF guard refuses is a validation error ({@code BLOCKED_ADDRESS}).
  */
 public record TargetRequest(String name, String kind, JsonNode spec, Integer intervalS, Integer timeoutMs,
                             List<String> regions, List<String> tags, Boolean enabled) {
@@ -27,9 +34,12 @@ public record TargetRequest(String name, String kind, JsonNode spec, Integer int
      * The validated draft. Throws {@link ApiException}: 400 for unknown or mistyped spec fields,
      * 422 {@code VALIDATION_FAILED} listing every invalid field in {@code details.fields}.
      */
-    public TargetDraft toDraft(RegionId defaultRegion) {
+    public TargetDraft toDraft(RegionId defaultRegion, AddressGuard guard) {
         List<FieldError> errors = new ArrayList<>();
         CheckSpec parsed = parseSpec(errors);
+        if (parsed != null) {
+            blockedLiteral(parsed, guard).ifPresent(errors::add);
+        }
         int interval = intervalS == null ? DEFAULT_INTERVAL_S : intervalS;
         int timeout = timeoutMs == null ? (int) Math.min(10_000L, Math.max(1L, interval * 500L)) : timeoutMs;
         List<RegionId> regionIds = new ArrayList<>();
@@ -77,6 +87,19 @@ public record TargetRequest(String name, String kind, JsonNode spec, Integer int
         } catch (JsonProcessingException e) {
             throw JsonBody.fieldError(e, "spec.");
         }
+    }
+
+    /** The error for a spec whose host is an IP literal the SSRF guard refuses (names are judged per check). */
+    private static Optional<FieldError> blockedLiteral(CheckSpec spec, AddressGuard guard) {
+        InetAddress literal = spec.host() == null ? null : NameResolver.literal(spec.host());
+        if (literal == null) {
+            return Optional.empty();
+        }
+        String field = switch (spec) {
+            case HttpSpec ignored -> "spec.url";
+            case TcpSpec ignored -> "spec.host";
+        };
+        return guard.refusal(literal).map(reason -> new FieldError(field, FieldError.BLOCKED_ADDRESS, "blocked by SSRF guard: " + reason));
     }
 
     /** 422 with every field error. */

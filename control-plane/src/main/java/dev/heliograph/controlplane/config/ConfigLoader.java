@@ -3,6 +3,7 @@ package dev.heliograph.controlplane.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -21,7 +22,8 @@ import java.util.Map;
 /**
  * Builds the configuration from, in rising precedence: built-in defaults, a YAML file, environment
  * variables {@code HELIOGRAPH_<SECTION>_<KEY>} (e.g. {@code HELIOGRAPH_API_PORT}) and
- * {@code key=value} overrides from the command line ({@code --set api.port=9090}). Unknown keys,
+ * {@code key=value} overrides from the command line ({@code --set api.port=9090}); list keys take
+ * comma-separated text there ({@code --set probe.allowed_cidrs=127.0.0.0/8,::1/128}). Unknown keys,
  * values of the wrong type and out-of-range values are all reported together, one line per key.
  * Only this class reads the environment.
  */
@@ -52,7 +54,7 @@ public final class ConfigLoader {
         for (String key : known.keySet()) {
             String value = env.get(ENV_PREFIX + key.replace('.', '_').toUpperCase(Locale.ROOT));
             if (value != null) {
-                put(tree, key, value);
+                put(tree, key, scalarOrList(value, known.get(key)));
             }
         }
         for (String override : overrides) {
@@ -63,7 +65,7 @@ public final class ConfigLoader {
             } else if (!known.containsKey(key)) {
                 problems.add("--set " + key + ": unknown key");
             } else {
-                put(tree, key, override.substring(eq + 1));
+                put(tree, key, scalarOrList(override.substring(eq + 1), known.get(key)));
             }
         }
         checkTypes(tree, known, problems);
@@ -114,10 +116,16 @@ public final class ConfigLoader {
             boolean ok = switch (type) {
                 case NUMBER -> node.isIntegralNumber() || (node.isTextual() && text.matches("-?\\d{1,9}"));
                 case BOOLEAN -> node.isBoolean() || (node.isTextual() && (text.equals("true") || text.equals("false")));
+                case ARRAY -> node.isArray() && java.util.stream.StreamSupport.stream(node.spliterator(), false).allMatch(JsonNode::isTextual);
                 default -> node.isValueNode() && !node.isNull();
             };
             if (!ok) {
-                String wanted = type == JsonNodeType.NUMBER ? "a whole number" : type == JsonNodeType.BOOLEAN ? "true or false" : "a string";
+                String wanted = switch (type) {
+                    case NUMBER -> "a whole number";
+                    case BOOLEAN -> "true or false";
+                    case ARRAY -> "a list of strings";
+                    default -> "a string";
+                };
                 problems.add(key + " must be " + wanted + " (got " + node + ")");
             }
         });
@@ -147,8 +155,18 @@ public final class ConfigLoader {
         return tree.path(key.substring(0, dot)).path(key.substring(dot + 1));
     }
 
-    private static void put(ObjectNode tree, String key, String value) {
-        put(tree, key, TextNode.valueOf(value));
+    /** A text value for a key: split on commas when the key holds a list ({@code a, b} → {@code ["a", "b"]}). */
+    private static JsonNode scalarOrList(String value, JsonNodeType type) {
+        if (type != JsonNodeType.ARRAY) {
+            return TextNode.valueOf(value);
+        }
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (String item : value.split(",")) {
+            if (!item.isBlank()) {
+                list.add(item.trim());
+            }
+        }
+        return list;
     }
 
     private static void put(ObjectNode tree, String key, JsonNode value) {

@@ -1,6 +1,7 @@
 package dev.heliograph.controlplane.config;
 
 import dev.heliograph.domain.RegionId;
+import dev.heliograph.probe.net.Cidr;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +40,19 @@ public record HeliographConfig(Api api, Postgres postgres, ClickHouse clickhouse
     public record Pool(int maxConcurrentChecks, int maxQueueWaitMs) {
     }
 
-    /** Outbound checks: loopback permission and resolver bounds (ms, s). */
-    public record Probe(boolean allowLoopback, int dnsTimeoutMs, int dnsMinTtlS, int dnsMaxTtlS) {
+    /**
+     * Outbound checks: {@code allowed_cidrs} are networks the SSRF guard lets checks reach although
+     * they are in a blocked class (loopback, private, link-local, ...); resolver bounds in ms and s.
+     */
+    public record Probe(List<String> allowedCidrs, int dnsTimeoutMs, int dnsMinTtlS, int dnsMaxTtlS) {
+        public Probe {
+            allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
+        }
+
+        /** The allow-list, parsed; call only on a validated configuration. */
+        public List<Cidr> allowedNetworks() {
+            return allowedCidrs.stream().map(Cidr::parse).toList();
+        }
     }
 
     /**
@@ -63,7 +75,7 @@ public record HeliographConfig(Api api, Postgres postgres, ClickHouse clickhouse
                 new ClickHouse("http://127.0.0.1:8123", "heliograph", "default", "", 30_000),
                 new Scheduler("local", 500, 30, 0),
                 new Pool(10_000, 1_000),
-                new Probe(false, 2_000, 5, 300),
+                new Probe(List.of(), 2_000, 5, 300),
                 new Batcher(100_000, 1_000, 1_000, 200, 10_000),
                 new Shutdown(10));
     }
@@ -93,6 +105,13 @@ public record HeliographConfig(Api api, Postgres postgres, ClickHouse clickhouse
         range(errors, "scheduler.lanes", scheduler.lanes, 0, 256);
         range(errors, "pool.max_concurrent_checks", pool.maxConcurrentChecks, 1, 1_000_000);
         range(errors, "pool.max_queue_wait_ms", pool.maxQueueWaitMs, 0, 600_000);
+        for (String cidr : probe.allowedCidrs) {
+            try {
+                Cidr.parse(cidr);
+            } catch (IllegalArgumentException e) {
+                errors.add("probe.allowed_cidrs: " + e.getMessage());
+            }
+        }
         range(errors, "probe.dns_timeout_ms", probe.dnsTimeoutMs, 10, 60_000);
         range(errors, "probe.dns_min_ttl_s", probe.dnsMinTtlS, 0, 86_400);
         range(errors, "probe.dns_max_ttl_s", probe.dnsMaxTtlS, Math.max(0, probe.dnsMinTtlS), 86_400);

@@ -109,6 +109,22 @@ class TargetApiIT {
     }
 
     @Test
+    void literalAddressesTheSsrfGuardRefusesAreRejected() {
+        ApiClient.Answer metadata = api.post("/api/v1/targets",
+                "{\"name\":\"m\",\"kind\":\"http\",\"spec\":{\"url\":\"http://169.254.169.254/latest/\"}}");
+        assertThat(metadata.status()).isEqualTo(422);
+        assertThat(fields(metadata)).containsExactly("spec.url:BLOCKED_ADDRESS");
+        ApiClient.Answer privateHost = api.post("/api/v1/targets",
+                "{\"name\":\"p\",\"kind\":\"tcp\",\"spec\":{\"host\":\"10.0.0.7\",\"port\":22}}");
+        assertThat(fields(privateHost)).containsExactly("spec.host:BLOCKED_ADDRESS");
+        ApiClient.Answer mapped = api.post("/api/v1/targets",
+                "{\"name\":\"v6\",\"kind\":\"http\",\"spec\":{\"url\":\"http://[::ffff:192.168.0.1]/\"}}");
+        assertThat(fields(mapped)).containsExactly("spec.url:BLOCKED_ADDRESS");
+        // 127.0.0.0/8 is on this test's allow-list, so loopback literals pass.
+        assertThat(api.post("/api/v1/targets", target("allowed-" + UUID.randomUUID(), "")).status()).isEqualTo(201);
+    }
+
+    @Test
     void kindIsRequiredAndChecked() {
         assertThat(fields(api.post("/api/v1/targets", "{\"name\":\"k\",\"spec\":{}}"))).containsExactly("kind:REQUIRED");
         assertThat(fields(api.post("/api/v1/targets", "{\"name\":\"k\",\"kind\":\"icmp\",\"spec\":{}}")))

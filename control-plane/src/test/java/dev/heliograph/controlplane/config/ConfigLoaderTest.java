@@ -38,11 +38,11 @@ class ConfigLoaderTest {
                 """);
         HeliographConfig config = ConfigLoader.load(file,
                 Map.of("HELIOGRAPH_API_PORT", "9100", "HELIOGRAPH_SCHEDULER_JITTER_MS", "200", "HELIOGRAPH_UNRELATED", "x"),
-                List.of("api.port=9200", "probe.allow_loopback=true"));
+                List.of("api.port=9200", "probe.allowed_cidrs=127.0.0.0/8, ::1/128"));
         assertThat(config.api().port()).isEqualTo(9200);
         assertThat(config.scheduler().jitterMs()).isEqualTo(200);
         assertThat(config.scheduler().region()).isEqualTo("eu-west");
-        assertThat(config.probe().allowLoopback()).isTrue();
+        assertThat(config.probe().allowedCidrs()).containsExactly("127.0.0.0/8", "::1/128");
         assertThat(config.postgres().database()).isEqualTo("heliograph");
     }
 
@@ -74,6 +74,22 @@ class ConfigLoaderTest {
                         "scheduler.region must be 1-63 characters of a-z, 0-9 and '-'",
                         "batcher.flush_size must be between 1 and 100000 (got 0)",
                         "clickhouse.url must be an http:// or https:// URL with a host"));
+    }
+
+    @Test
+    void listsComeFromYamlListsAndAreValidated() throws Exception {
+        Path file = yaml("""
+                probe:
+                  allowed_cidrs: [10.0.0.0/8, "fd00::/8"]
+                """);
+        assertThat(ConfigLoader.load(file, Map.of(), List.of()).probe().allowedNetworks()).hasSize(2);
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HELIOGRAPH_PROBE_ALLOWED_CIDRS", "10.0.0.0/33"), List.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .containsExactly("probe.allowed_cidrs: '10.0.0.0/33': prefix length must be 0..32"));
+        Path scalar = yaml("probe:\n  allowed_cidrs: 10.0.0.0/8\n");
+        assertThatThrownBy(() -> ConfigLoader.load(scalar, Map.of(), List.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .containsExactly("probe.allowed_cidrs must be a list of strings (got \"10.0.0.0/8\")"));
     }
 
     @Test

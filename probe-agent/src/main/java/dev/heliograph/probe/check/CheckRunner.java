@@ -78,7 +78,7 @@ final class CheckRunner {
                 return end(run, Status.DOWN, CheckFailures.dnsFailure(host, resolved.cause()));
             }
             Optional<String> refusal = guard.refusal(resolved.result());
-            return refusal.isPresent() ? end(run, Status.ERROR, "blocked: " + refusal.get())
+            return refusal.isPresent() ? end(run, Status.ERROR, "blocked by SSRF guard: " + refusal.get())
                     : open(run, resolved.result(), port);
         });
     }

@@ -10,6 +10,7 @@ import dev.heliograph.domain.Status;
 import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetId;
 import dev.heliograph.probe.net.AddressGuard;
+import dev.heliograph.probe.net.Cidr;
 import dev.heliograph.probe.net.NameResolver;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -53,7 +54,7 @@ class HttpCheckExecutorTest {
     static void startServers() throws Exception {
         vertx = Vertx.vertx();
         resolver = new NameResolver(vertx, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(5), 10_000);
-        executor = new HttpCheckExecutor(vertx, resolver, new AddressGuard(true), "test-agent", Clock.systemUTC());
+        executor = new HttpCheckExecutor(vertx, resolver, new AddressGuard(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"))), "test-agent", Clock.systemUTC());
         port = await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(HttpCheckExecutorTest::route).listen()).actualPort();
         SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
@@ -89,6 +90,8 @@ class HttpCheckExecutorTest {
             response.setStatusCode(302).putHeader("Location", left == 0 ? "/ok" : "/redirect/" + (left - 1)).end();
         } else if (path.equals("/loop")) {
             response.setStatusCode(302).putHeader("Location", "http://127.0.0.1:" + port + "/loop").end();
+        } else if (path.equals("/to-metadata")) {
+            response.setStatusCode(302).putHeader("Location", "http://169.254.169.254/latest/meta-data/").end();
         } else if (path.equals("/see-other")) {
             response.setStatusCode(303).putHeader("Location", "/method").end();
         } else if (path.equals("/method")) {
@@ -287,13 +290,22 @@ class HttpCheckExecutorTest {
 
     @Test
     void loopbackRefusedByTheGuardIsAnError() {
-        var guarded = new HttpCheckExecutor(vertx, resolver, new AddressGuard(false), "test-agent", Clock.systemUTC());
+        var guarded = new HttpCheckExecutor(vertx, resolver, AddressGuard.strict(), "test-agent", Clock.systemUTC());
 
         CheckResult result = await(guarded.execute(check(HttpSpec.get(url("/ok")), 2_000)));
 
         assertThat(result.status()).isEqualTo(Status.ERROR);
-        assertThat(result.error()).startsWith("blocked: loopback address 127.0.0.1");
+        assertThat(result.error()).startsWith("blocked by SSRF guard: loopback address 127.0.0.1");
         await(guarded.close());
+    }
+
+    @Test
+    void redirectToABlockedAddressIsRefusedWithoutConnecting() {
+        CheckResult result = await(executor.execute(check(HttpSpec.get(url("/to-metadata")), 2_000)));
+
+        assertThat(result.status()).isEqualTo(Status.ERROR);
+        assertThat(result.error()).isEqualTo(
+                "blocked by SSRF guard: cloud metadata address 169.254.169.254 is not allowed (probe.allowed_cidrs)");
     }
 
     @Test

@@ -8,12 +8,14 @@ import dev.heliograph.domain.CheckResult;
 import dev.heliograph.domain.Status;
 import dev.heliograph.domain.TcpSpec;
 import dev.heliograph.probe.net.AddressGuard;
+import dev.heliograph.probe.net.Cidr;
 import dev.heliograph.probe.net.NameResolver;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServerOptions;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +35,7 @@ class TcpCheckExecutorTest {
     static void startServers() {
         vertx = Vertx.vertx();
         resolver = new NameResolver(vertx, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(5), 10_000);
-        executor = new TcpCheckExecutor(vertx, resolver, new AddressGuard(true), "test-agent", Clock.systemUTC());
+        executor = new TcpCheckExecutor(vertx, resolver, new AddressGuard(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"))), "test-agent", Clock.systemUTC());
         NetServerOptions loopback = new NetServerOptions().setHost("127.0.0.1").setPort(0);
         echoPort = await(vertx.createNetServer(loopback)
                 .connectHandler(socket -> socket.handler(socket::write)).listen()).actualPort();
@@ -100,12 +102,12 @@ class TcpCheckExecutorTest {
 
     @Test
     void loopbackRefusedByTheGuardIsAnError() {
-        var guarded = new TcpCheckExecutor(vertx, resolver, new AddressGuard(false), "test-agent", Clock.systemUTC());
+        var guarded = new TcpCheckExecutor(vertx, resolver, AddressGuard.strict(), "test-agent", Clock.systemUTC());
 
         CheckResult result = await(guarded.execute(check(new TcpSpec("127.0.0.1", echoPort, null, null), 1_000)));
 
         assertThat(result.status()).isEqualTo(Status.ERROR);
-        assertThat(result.error()).startsWith("blocked: loopback address 127.0.0.1");
+        assertThat(result.error()).startsWith("blocked by SSRF guard: loopback address 127.0.0.1");
         await(guarded.close());
     }
 
