@@ -98,7 +98,10 @@ public final class ControlPlane {
         return new EngineSettings(new RegionId(config.scheduler().region()), AGENT_ID, config.pool().maxConcurrentChecks(),
                 Duration.ofMillis(config.pool().maxQueueWaitMs()), Duration.ofMillis(config.scheduler().jitterMs()), lanes,
                 probe.allowedNetworks(), Duration.ofMillis(probe.dnsTimeoutMs()), Duration.ofSeconds(probe.dnsMinTtlS()),
-                Duration.ofSeconds(probe.dnsMaxTtlS()));
+                Duration.ofSeconds(probe.dnsMaxTtlS()), new EngineSettings.BreakerSettings(config.breaker().failureRatePercent(),
+                        config.breaker().slidingWindow(), config.breaker().minimumChecks(),
+                        Duration.ofSeconds(config.breaker().openDurationS()), config.breaker().halfOpenChecks()),
+                config.bulkhead().maxPerHost());
     }
 
     /**

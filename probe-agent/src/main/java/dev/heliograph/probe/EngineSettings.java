@@ -18,8 +18,18 @@ import java.util.List;
  * @param dnsTimeout          per-query resolver timeout
  * @param dnsMinTtl           shortest time a resolved name stays cached
  * @param dnsMaxTtl           longest time a resolved name stays cached
+ * @param breaker             per-host circuit breaker settings
+ * @param maxChecksPerHost    per-tenant bulkhead: concurrent checks of one (org, host, port)
  */
 public record EngineSettings(RegionId region, String agentId, int maxConcurrentChecks, Duration maxQueueWait,
                              Duration maxJitter, int lanes, List<Cidr> allowedCidrs, Duration dnsTimeout,
-                             Duration dnsMinTtl, Duration dnsMaxTtl) {
+                             Duration dnsMinTtl, Duration dnsMaxTtl, BreakerSettings breaker, int maxChecksPerHost) {
+    /**
+     * Per-host circuit breaker: opens at {@code failureRatePercent} failures over the last
+     * {@code slidingWindow} checks (after {@code minimumChecks}); stays open {@code openDuration};
+     * then admits {@code halfOpenChecks} trial checks.
+     */
+    public record BreakerSettings(int failureRatePercent, int slidingWindow, int minimumChecks, Duration openDuration,
+                                  int halfOpenChecks) {
+    }
 }

@@ -12,11 +12,19 @@ import java.util.List;
  * services that {@code scripts/services.sh} starts. Built and validated once by
  * {@link ConfigLoader}; never mutated.
  */
-public record HeliographConfig(Api api, Postgres postgres, ClickHouse clickhouse, Scheduler scheduler, Pool pool,
-                               Probe probe, Batcher batcher, Shutdown shutdown) {
+public record HeliographConfig(Api api, Control control, Postgres postgres, ClickHouse clickhouse, Scheduler scheduler,
+                               Pool pool, Breaker breaker, Bulkhead bulkhead, Probe probe, Batcher batcher,
+                               Shutdown shutdown, Log log) {
 
     /** REST API listener. {@code port} 0 picks a free port. {@code max_body_bytes}: request body limit. */
     public record Api(String host, int port, int maxBodyBytes) {
+    }
+
+    /**
+     * The control server: operator-only switches ({@code POST /-/reload}); bind it to loopback unless
+     * the network around it is trusted.
+     */
+    public record Control(String host, int port) {
     }
 
     /** PostgreSQL connection (targets, orgs). {@code pool_size}: connections. */
@@ -38,6 +46,24 @@ public record HeliographConfig(Api api, Postgres postgres, ClickHouse clickhouse
 
     /** Worker pool: {@code max_concurrent_checks} slots; a check waits at most {@code max_queue_wait_ms}. */
     public record Pool(int maxConcurrentChecks, int maxQueueWaitMs) {
+    }
+
+    /**
+     * Per-host circuit breakers (resilience4j): a host's breaker opens when at least
+     * {@code failure_rate_percent} of its last {@code sliding_window} checks failed (once
+     * {@code minimum_checks} were seen); while open, checks of that host fail fast with
+     * {@code circuit_open}; after {@code open_duration_s} it lets {@code half_open_checks} through.
+     */
+    public record Breaker(int failureRatePercent, int slidingWindow, int minimumChecks, int openDurationS,
+                          int halfOpenChecks) {
+    }
+
+    /** Per-tenant host bulkheads: at most {@code max_per_host} concurrent checks of one (org, host, port). */
+    public record Bulkhead(int maxPerHost) {
+    }
+
+    /** Logging: {@code level} of Heliograph's loggers; {@code format} {@code auto} (text on a terminal, else JSON), {@code text} or {@code json}. */
+    public record Log(String level, String format) {
     }
 
     /**
@@ -71,13 +97,17 @@ public record HeliographConfig(Api api, Postgres postgres, ClickHouse clickhouse
     public static HeliographConfig defaults() {
         return new HeliographConfig(
                 new Api("127.0.0.1", 8080, 1024 * 1024),
+                new Control("127.0.0.1", 8082),
                 new Postgres("127.0.0.1", 5432, "heliograph", "heliograph", "heliograph", 8),
                 new ClickHouse("http://127.0.0.1:8123", "heliograph", "default", "", 30_000),
                 new Scheduler("local", 500, 30, 0),
                 new Pool(10_000, 1_000),
+                new Breaker(50, 20, 10, 30, 3),
+                new Bulkhead(50),
                 new Probe(List.of(), 2_000, 5, 300),
                 new Batcher(100_000, 1_000, 1_000, 200, 10_000),
-                new Shutdown(10));
+                new Shutdown(10),
+                new Log("info", "auto"));
     }
 
     /** Every problem with this configuration, one message per bad key; empty when valid. */
@@ -86,6 +116,8 @@ public record HeliographConfig(Api api, Postgres postgres, ClickHouse clickhouse
         range(errors, "api.port", api.port, 0, 65535);
         range(errors, "api.max_body_bytes", api.maxBodyBytes, 1024, 64 * 1024 * 1024);
         required(errors, "api.host", api.host);
+        required(errors, "control.host", control.host);
+        range(errors, "control.port", control.port, 0, 65535);
         required(errors, "postgres.host", postgres.host);
         range(errors, "postgres.port", postgres.port, 1, 65535);
         required(errors, "postgres.database", postgres.database);
@@ -111,6 +143,18 @@ public record HeliographConfig(Api api, Postgres postgres, ClickHouse clickhouse
             } catch (IllegalArgumentException e) {
                 errors.add("probe.allowed_cidrs: " + e.getMessage());
             }
+        }
+        range(errors, "breaker.failure_rate_percent", breaker.failureRatePercent, 1, 100);
+        range(errors, "breaker.sliding_window", breaker.slidingWindow, 1, 10_000);
+        range(errors, "breaker.minimum_checks", breaker.minimumChecks, 1, Math.max(1, breaker.slidingWindow));
+        range(errors, "breaker.open_duration_s", breaker.openDurationS, 1, 86_400);
+        range(errors, "breaker.half_open_checks", breaker.halfOpenChecks, 1, 1_000);
+        range(errors, "bulkhead.max_per_host", bulkhead.maxPerHost, 1, 1_000_000);
+        if (log.level == null || !List.of("trace", "debug", "info", "warn", "error").contains(log.level)) {
+            errors.add("log.level must be one of trace, debug, info, warn, error");
+        }
+        if (log.format == null || !List.of("auto", "text", "json").contains(log.format)) {
+            errors.add("log.format must be one of auto, text, json");
         }
         range(errors, "probe.dns_timeout_ms", probe.dnsTimeoutMs, 10, 60_000);
         range(errors, "probe.dns_min_ttl_s", probe.dnsMinTtlS, 0, 86_400);
