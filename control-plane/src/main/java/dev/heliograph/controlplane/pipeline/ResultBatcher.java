@@ -2,6 +2,11 @@ package dev.heliograph.controlplane.pipeline;
 
 import dev.heliograph.domain.CheckResult;
 import dev.heliograph.probe.ResultSink;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -10,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -28,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>Why not a library: this is the core ingest path (DESIGN.md "Result batcher"); it is a few
  * dozen lines over a lock-free queue and Vert.x timers.
  */
-public final class ResultBatcher extends VerticleBase implements ResultSink {
+public final class ResultBatcher extends VerticleBase implements ResultSink, MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(ResultBatcher.class);
 
     /** Sizes and delays, validated by the configuration. */
@@ -45,6 +51,7 @@ public final class ResultBatcher extends VerticleBase implements ResultSink {
     private final AtomicLong droppedQueueFull = new AtomicLong();
     private final AtomicLong failedWrites = new AtomicLong();
     private volatile String lastError;
+    private volatile Timer flushTimer;
     private volatile int pendingSize;
     // Event-loop-confined state:
     private List<CheckResult> pending;
@@ -110,6 +117,29 @@ public final class ResultBatcher extends VerticleBase implements ResultSink {
         return drained.future();
     }
 
+    /**
+     * Registers the batcher's meters: {@code heliograph_batcher_queue_depth} (results waiting),
+     * {@code heliograph_results_accepted_total}, {@code heliograph_results_written_total},
+     * {@code heliograph_results_dropped_total{reason="queue_full"}},
+     * {@code heliograph_batcher_failed_writes_total} and {@code heliograph_batcher_flush_seconds}
+     * (time of one successful or failed write).
+     */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("heliograph.batcher.queue.depth", this, b -> b.stats().queued())
+                .description("Results waiting for ClickHouse").register(registry);
+        FunctionCounter.builder("heliograph.results.accepted", accepted, AtomicLong::get)
+                .description("Results taken into the batcher's queue").register(registry);
+        FunctionCounter.builder("heliograph.results.written", written, AtomicLong::get)
+                .description("Results acknowledged by ClickHouse").register(registry);
+        FunctionCounter.builder("heliograph.results.dropped", droppedQueueFull, AtomicLong::get).tag("reason", "queue_full")
+                .description("Results dropped before reaching ClickHouse, by reason").register(registry);
+        FunctionCounter.builder("heliograph.batcher.failed.writes", failedWrites, AtomicLong::get)
+                .description("Write attempts that failed and were retried").register(registry);
+        flushTimer = Timer.builder("heliograph.batcher.flush").description("Time of one write to ClickHouse")
+                .publishPercentileHistogram().register(registry);
+    }
+
     /** Counters since start. */
     public BatcherStats stats() {
         return new BatcherStats(accepted.get(), written.get(), droppedQueueFull.get(), queued.get() + (long) pendingSize,
@@ -131,8 +161,13 @@ public final class ResultBatcher extends VerticleBase implements ResultSink {
             return;
         }
         writing = true;
+        long startNanos = System.nanoTime();
         writer.write(pending, attempt > 0).onComplete(done -> {
             writing = false;
+            Timer timer = flushTimer;
+            if (timer != null) {
+                timer.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+            }
             if (done.succeeded()) {
                 written.addAndGet(pending.size());
                 pending = null;

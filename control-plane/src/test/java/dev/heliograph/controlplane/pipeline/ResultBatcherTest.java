@@ -122,4 +122,21 @@ class ResultBatcherTest {
         assertThat(batcher.stats().queued()).isEqualTo(1);
         assertThat(batcher.stats().lastError()).isEqualTo("down");
     }
+
+    @Test
+    void metersFollowTheCounters() throws Exception {
+        ResultBatcher batcher = deploy((batch, retry) -> Future.failedFuture("down"), 2, 100, Duration.ofMillis(50));
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        batcher.bindTo(registry);
+        for (int i = 0; i < 3; i++) {
+            batcher.offer(result());
+        }
+        Thread.sleep(200);
+        assertThat(registry.get("heliograph.results.dropped").tag("reason", "queue_full").functionCounter().count()).isEqualTo(1);
+        assertThat(registry.get("heliograph.results.accepted").functionCounter().count()).isEqualTo(2);
+        assertThat(registry.get("heliograph.batcher.queue.depth").gauge().value()).isEqualTo(2);
+        assertThat(registry.get("heliograph.batcher.failed.writes").functionCounter().count()).isPositive();
+        assertThat(registry.get("heliograph.batcher.flush").timer().count()).isPositive();
+        assertThat(registry.get("heliograph.results.written").functionCounter().count()).isZero();
+    }
 }
