@@ -16,6 +16,7 @@ logfile=.data/control-plane.log
 
 say() { echo "quickstart: $*"; }
 die() { echo "quickstart: $*" >&2; exit 1; }
+trap 'echo "quickstart: failed at line $LINENO (exit $?); the control plane log is $logfile" >&2' ERR
 
 stop_control_plane() {
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
@@ -35,24 +36,30 @@ command -v curl >/dev/null || die "curl is needed (apt-get install -y curl)"
 command -v python3 >/dev/null || die "python3 is needed to read JSON answers (apt-get install -y python3)"
 
 scripts/services.sh start
+# Stop the previous control plane before the build replaces the JAR it runs from.
+stop_control_plane
+if curl -s -o /dev/null "$api/healthz"; then
+  die "something else already answers on $api; stop it or set HELIOGRAPH_API_PORT"
+fi
 say "building (./mvnw package)"
 ./mvnw -B -q package -DskipTests || die "build failed"
 
-stop_control_plane
 mkdir -p .data
 say "starting the control plane; log: $logfile"
 nohup bin/heliograph control-plane --config config/heliograph.dev.yaml > "$logfile" 2>&1 &
 echo $! > "$pidfile"
 for _ in $(seq 1 120); do
-  curl -fsS "$api/readyz" >/dev/null 2>&1 && break
   kill -0 "$(cat "$pidfile")" 2>/dev/null || { tail -20 "$logfile" >&2; die "the control plane exited; see $logfile"; }
+  curl -fsS "$api/readyz" >/dev/null 2>&1 && break
   sleep 0.5
 done
 curl -fsS "$api/readyz" >/dev/null || die "the control plane is not ready after 60 s; see $logfile"
+kill -0 "$(cat "$pidfile")" 2>/dev/null || die "the control plane exited; see $logfile"
 
 json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)'"$1"')'; }
 
-closed_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+# Port 9 (discard) is closed on a normal machine; an ephemeral port could, rarely, connect to itself.
+closed_port=9
 
 # name | kind | spec
 demo_targets=(

@@ -7,7 +7,7 @@
 #   scripts/services.sh status   one line per service; exit 0 if all up, 3 otherwise
 #
 # Environment:
-#   HELIOGRAPH_PG_PASSWORD   password of PostgreSQL role "heliograph" (default: heliograph)
+#   HELIOGRAPH_POSTGRES_PASSWORD   password of PostgreSQL role "heliograph" (default: heliograph)
 #   HELIOGRAPH_CH_HTTP_PORT  ClickHouse HTTP port on 127.0.0.1 (default: 8123)
 #   HELIOGRAPH_CH_TCP_PORT   ClickHouse native port on 127.0.0.1 (default: 9000)
 #
@@ -34,7 +34,7 @@ PG_PORT=5432
 PG_USER=heliograph
 PG_DB=heliograph
 PG_START_TIMEOUT=30
-export HELIOGRAPH_PG_PASSWORD="${HELIOGRAPH_PG_PASSWORD:-heliograph}"
+export HELIOGRAPH_POSTGRES_PASSWORD="${HELIOGRAPH_POSTGRES_PASSWORD:-heliograph}"
 
 APT_LOG="$DATA_ROOT/apt.log"
 
@@ -137,7 +137,7 @@ pg_start() {
     # Role and database. The password travels through the environment
     # (psql \getenv), never on a command line or inside the SQL text.
     pg_as_postgres >/dev/null <<SQL || die "could not create/update role '$PG_USER' or database '$PG_DB' (psql as postgres failed)"
-\\getenv pw HELIOGRAPH_PG_PASSWORD
+\\getenv pw HELIOGRAPH_POSTGRES_PASSWORD
 SELECT NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER') AS need_role \\gset
 \\if :need_role
 CREATE ROLE $PG_USER;
@@ -154,7 +154,7 @@ ALTER DATABASE $PG_DB OWNER TO $PG_USER;
 SQL
 
     local out
-    out="$(PGPASSWORD="$HELIOGRAPH_PG_PASSWORD" PGCONNECT_TIMEOUT=5 psql -X -q -At \
+    out="$(PGPASSWORD="$HELIOGRAPH_POSTGRES_PASSWORD" PGCONNECT_TIMEOUT=5 psql -X -q -At \
             -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" -c 'select 1' 2>&1)" \
         || die "TCP login as $PG_USER@127.0.0.1:$PG_PORT/$PG_DB failed: $(echo "$out" | tail -n 1)"
     [[ "$out" == "1" ]] || die "TCP login as $PG_USER@127.0.0.1:$PG_PORT/$PG_DB gave unexpected output: $out"

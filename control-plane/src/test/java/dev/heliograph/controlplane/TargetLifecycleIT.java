@@ -143,10 +143,7 @@ class TargetLifecycleIT {
 
     @Test
     void tcpChecksReportOpenPortUpAndClosedPortDown() throws Exception {
-        int closedPort;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            closedPort = probe.getLocalPort();
-        }
+        int closedPort = 9; // discard: closed here; an ephemeral port could, rarely, connect to itself
         try (ServerSocket open = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             String openId = create("tcp-open", "{\"host\":\"127.0.0.1\",\"port\":" + open.getLocalPort() + "}", 1, "tcp");
             String closedId = create("tcp-closed", "{\"host\":\"127.0.0.1\",\"port\":" + closedPort + "}", 1, "tcp");

@@ -3,6 +3,8 @@ package dev.heliograph.domain;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,8 +44,10 @@ public record HttpSpec(
 
     public HttpSpec {
         method = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
-        headers = headers == null ? Map.of() : Map.copyOf(headers);
-        expectedStatus = expectedStatus == null || expectedStatus.isEmpty() ? List.of("2xx") : List.copyOf(expectedStatus);
+        // Copies that keep null elements, so that validate() can name them instead of a constructor NPE.
+        headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        expectedStatus = expectedStatus == null || expectedStatus.isEmpty() ? List.of("2xx")
+                : Collections.unmodifiableList(new ArrayList<>(expectedStatus));
         followRedirects = followRedirects == null ? Boolean.TRUE : followRedirects;
         maxRedirects = maxRedirects == null ? 5 : maxRedirects;
         verifyTls = verifyTls == null ? Boolean.TRUE : verifyTls;

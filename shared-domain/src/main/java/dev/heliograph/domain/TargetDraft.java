@@ -1,6 +1,7 @@
 package dev.heliograph.domain;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,7 +31,8 @@ public record TargetDraft(String name, CheckSpec spec, int intervalS, int timeou
 
     public TargetDraft {
         regions = regions == null ? List.of() : List.copyOf(new LinkedHashSet<>(regions));
-        tags = tags == null ? Set.of() : Set.copyOf(tags);
+        // Keeps a null tag so that validate() reports it as a field error.
+        tags = tags == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(tags));
     }
 
     /** Every problem of this draft; empty when it may be stored. */

@@ -48,7 +48,8 @@ public final class JsonBody {
 
     /** The {@link ApiException} for a Jackson binding failure, naming the field. */
     public static ApiException fieldError(JsonProcessingException e, String prefix) {
-        String field = prefix + path(e);
+        String path = path(e);
+        String field = path.isEmpty() && prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix + path;
         if (e instanceof UnrecognizedPropertyException unknown) {
             return new ApiException(400, "UNKNOWN_FIELD", "unknown field " + field,
                     Map.of("field", field, "known_fields", unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()));

@@ -8,15 +8,23 @@ import dev.heliograph.probe.ProbeEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the in-process engine's schedule equal to the targets in Postgres. The API reports each
  * write ({@link #changed}, {@link #removed}), which reaches the scheduler at once; a full re-read
- * every {@code refreshInterval} repairs anything missed. A re-read that overlapped a reported
- * change is discarded (it may predate the change); the next one applies.
+ * every {@code refreshInterval} repairs anything missed.
+ *
+ * <p>A re-read may predate a write that the API reported while it ran, so the writes reported
+ * during a re-read overrule what it read for those targets: the refresh never re-schedules a target
+ * deleted meanwhile nor drops one created meanwhile, and it is never skipped as a whole (so steady
+ * API traffic cannot starve the repair).
  */
 public final class TargetRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(TargetRegistry.class);
@@ -25,8 +33,10 @@ public final class TargetRegistry {
     private final PgTargetStore store;
     private final ProbeEngine engine;
     private final RegionId region;
-    private final Duration refreshInterval;
-    private final AtomicLong changes = new AtomicLong();
+    private Duration refreshInterval;
+    // Writes reported while a re-read runs: id → the new target, or empty when deleted.
+    private final Map<TargetId, Optional<Target>> reportedDuringRead = new LinkedHashMap<>();
+    private int readsRunning;
     private long timer = -1;
 
     public TargetRegistry(Vertx vertx, PgTargetStore store, ProbeEngine engine, RegionId region, Duration refreshInterval) {
@@ -39,36 +49,82 @@ public final class TargetRegistry {
 
     /** Loads every schedulable target into the engine, then refreshes periodically. */
     public Future<Void> start() {
-        return refresh().onSuccess(v -> timer = vertx.setPeriodic(refreshInterval.toMillis(), id -> refresh()
-                .onFailure(error -> LOG.warn("target refresh from postgres failed: {}", error.getMessage()))));
+        return refresh().onSuccess(v -> schedule());
     }
 
     /** Stops the periodic refresh. */
-    public void stop() {
+    public synchronized void stop() {
         vertx.cancelTimer(timer);
+        timer = -1;
+    }
+
+    /** Changes the period of the full re-read (live reload); takes effect at once. */
+    public synchronized void refreshEvery(Duration interval) {
+        refreshInterval = interval;
+        if (timer != -1) {
+            vertx.cancelTimer(timer);
+            schedule();
+        }
+    }
+
+    private synchronized void schedule() {
+        timer = vertx.setPeriodic(refreshInterval.toMillis(), id -> refresh()
+                .onFailure(error -> LOG.warn("target refresh from postgres failed: {}", error.getMessage())));
     }
 
     /** A target was created or updated through the API. */
-    public void changed(Target target) {
-        changes.incrementAndGet();
+    public synchronized void changed(Target target) {
+        report(target.id(), Optional.of(target));
         engine.apply(target);
     }
 
     /** A target was deleted through the API. */
-    public void removed(TargetId id) {
-        changes.incrementAndGet();
+    public synchronized void removed(TargetId id) {
+        report(id, Optional.empty());
         engine.remove(id);
     }
 
-    /** Re-reads the schedulable targets and syncs the engine with them. */
+    /**
+     * Re-reads the schedulable targets and syncs the engine with them. The engine queues changes
+     * in call order, and API writes and the sync are handed to it under this object's lock, so a
+     * write reported after the sync is queued also lands after it.
+     */
     public Future<Void> refresh() {
-        long before = changes.get();
-        return store.listSchedulable(region).compose(targets -> {
-            if (changes.get() != before) {
-                LOG.debug("target refresh skipped: a change arrived while it was read");
-                return Future.succeededFuture();
-            }
-            return engine.sync(targets);
-        });
+        synchronized (this) {
+            readsRunning++;
+        }
+        return store.listSchedulable(region)
+                .compose(read -> {
+                    synchronized (this) {
+                        return engine.sync(overruled(read));
+                    }
+                })
+                .eventually(() -> {
+                    synchronized (this) {
+                        if (--readsRunning == 0) {
+                            reportedDuringRead.clear();
+                        }
+                    }
+                    return Future.succeededFuture();
+                });
+    }
+
+    private void report(TargetId id, Optional<Target> state) {
+        if (readsRunning > 0) {
+            reportedDuringRead.put(id, state);
+        }
+    }
+
+    /** {@code read} with every write reported during the read applied on top. */
+    private List<Target> overruled(List<Target> read) {
+        if (reportedDuringRead.isEmpty()) {
+            return read;
+        }
+        Map<TargetId, Target> merged = new LinkedHashMap<>();
+        read.forEach(target -> merged.put(target.id(), target));
+        reportedDuringRead.forEach((id, state) -> state.ifPresentOrElse(
+                target -> merged.merge(id, target, (old, fresh) -> fresh.version() >= old.version() ? fresh : old),
+                () -> merged.remove(id)));
+        return new ArrayList<>(merged.values());
     }
 }

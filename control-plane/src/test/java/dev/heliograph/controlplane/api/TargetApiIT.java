@@ -101,6 +101,22 @@ class TargetApiIT {
                 "regions[0]:INVALID_FORMAT");
     }
 
+    /** Regression: null elements made the constructors throw (500, or 400 naming "spec."). */
+    @Test
+    void nullElementsAreFieldErrorsNotCrashes() {
+        ApiClient.Answer nullTag = api.post("/api/v1/targets", target("nt", ",\"tags\":[\"a\",null]"));
+        assertThat(nullTag.status()).as(nullTag.text()).isEqualTo(422);
+        assertThat(fields(nullTag)).containsExactly("tags:INVALID_FORMAT");
+        ApiClient.Answer nullHeader = api.post("/api/v1/targets",
+                "{\"name\":\"nh\",\"kind\":\"http\",\"spec\":{\"url\":\"http://127.0.0.1:9/\",\"headers\":{\"X\":null},"
+                        + "\"expected_status\":[null]}}");
+        assertThat(nullHeader.status()).as(nullHeader.text()).isEqualTo(422);
+        assertThat(fields(nullHeader)).containsExactlyInAnyOrder("spec.headers.X:INVALID_FORMAT", "spec.expected_status[0]:INVALID_FORMAT");
+        ApiClient.Answer textSpec = api.post("/api/v1/targets", "{\"name\":\"ts\",\"kind\":\"http\",\"spec\":\"http://x/\"}");
+        assertThat(textSpec.status()).isEqualTo(400);
+        assertThat(textSpec.json().path("error").path("details").path("field").asText()).isEqualTo("spec");
+    }
+
     @Test
     void timeoutMustBeBelowTheInterval() {
         ApiClient.Answer answer = api.post("/api/v1/targets", target("slow", ",\"interval_s\":5,\"timeout_ms\":5000"));
@@ -235,7 +251,7 @@ class TargetApiIT {
         assertThat(api.get("/healthz").status()).isEqualTo(200);
         ApiClient.Answer ready = api.get("/readyz");
         assertThat(ready.status()).isEqualTo(200);
-        assertThat(ready.json().path("postgres").asText()).isEqualTo("ok");
-        assertThat(ready.json().path("clickhouse").asText()).isEqualTo("ok");
+        assertThat(ready.json().path("status").asText()).isEqualTo("ready");
+        assertThat(ready.json().path("components").findValuesAsText("name")).contains("postgres", "clickhouse");
     }
 }

@@ -48,6 +48,8 @@ import java.util.stream.Collectors;
 public final class ClickHouseResultStore implements AutoCloseable {
     /** DDL files applied in this order at start-up; a test keeps the list equal to the folder. */
     public static final List<String> MIGRATIONS = List.of("001_check_results.sql", "002_check_results_1m.sql");
+    /** Result ids per look-up query of {@link #insertMissing}: about 40 KiB of SQL. */
+    static final int ID_LOOKUP_CHUNK = 1_000;
 
     private final Client client;
     private final WorkerExecutor workers;
@@ -139,14 +141,18 @@ public final class ClickHouseResultStore implements AutoCloseable {
     }
 
     private Set<String> storedIds(List<CheckResult> results) throws Exception {
-        long from = results.stream().mapToLong(r -> r.startedAt().getEpochSecond()).min().orElse(0);
-        long to = results.stream().mapToLong(r -> r.startedAt().getEpochSecond()).max().orElse(0);
-        String ids = results.stream().map(r -> ClickHouseSql.literal(r.resultId().toString())).collect(Collectors.joining(","));
-        String sql = "SELECT toString(result_id) AS id FROM check_results WHERE started_at >= " + ClickHouseSql.dateTime(from)
-                + " AND started_at <= " + ClickHouseSql.dateTime(to) + " AND toString(result_id) IN (" + ids + ") FORMAT JSONEachRow";
         Set<String> stored = new HashSet<>();
-        for (JsonNode row : query(sql)) {
-            stored.add(row.path("id").asText());
+        // Chunks keep each query far below ClickHouse's max_query_size (256 KiB on 18.16).
+        for (int start = 0; start < results.size(); start += ID_LOOKUP_CHUNK) {
+            List<CheckResult> chunk = results.subList(start, Math.min(results.size(), start + ID_LOOKUP_CHUNK));
+            long from = chunk.stream().mapToLong(r -> r.startedAt().getEpochSecond()).min().orElse(0);
+            long to = chunk.stream().mapToLong(r -> r.startedAt().getEpochSecond()).max().orElse(0);
+            String ids = chunk.stream().map(r -> ClickHouseSql.literal(r.resultId().toString())).collect(Collectors.joining(","));
+            String sql = "SELECT toString(result_id) AS id FROM check_results WHERE started_at >= " + ClickHouseSql.dateTime(from)
+                    + " AND started_at <= " + ClickHouseSql.dateTime(to) + " AND toString(result_id) IN (" + ids + ") FORMAT JSONEachRow";
+            for (JsonNode row : query(sql)) {
+                stored.add(row.path("id").asText());
+            }
         }
         return stored;
     }
