@@ -4,6 +4,7 @@ import dev.heliograph.domain.CheckResult;
 import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetId;
+import dev.heliograph.probe.EngineSettings.BreakerSettings;
 import dev.heliograph.probe.check.Check;
 import dev.heliograph.probe.check.CheckExecutors;
 import dev.heliograph.probe.check.HttpCheckExecutor;
@@ -11,56 +12,101 @@ import dev.heliograph.probe.check.Outcome;
 import dev.heliograph.probe.check.TcpCheckExecutor;
 import dev.heliograph.probe.net.AddressGuard;
 import dev.heliograph.probe.net.NameResolver;
+import dev.heliograph.probe.pool.CheckGate;
+import dev.heliograph.probe.pool.HostBreakers;
+import dev.heliograph.probe.pool.HostBulkheads;
 import dev.heliograph.probe.pool.WorkerPool;
 import dev.heliograph.probe.schedule.CheckScheduler;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The probe engine of one region: scheduler → worker pool → check executor → result sink. The
- * control plane runs one in-process for its own region; an agent runs one for its region.
+ * The probe engine of one region: scheduler → circuit breaker → bulkhead → worker pool → check
+ * executor → result sink. The control plane runs one in-process for its own region; an agent runs
+ * one for its region.
  *
  * <p>Targets come in through {@link #apply}, {@link #remove} and {@link #sync}; only enabled
- * targets checked from this engine's region are scheduled. Every finished check goes to the sink;
- * a check that waited too long for a pool slot is recorded as {@code error} with
- * {@code "pool saturated"}.
+ * targets checked from this engine's region are scheduled. Every check ends as one result handed
+ * to the sink: its verdict when it ran; {@code "circuit_open"} (with the target's last verdict)
+ * when its host's breaker is open; {@code degraded} {@code "throttled: host concurrency cap"} when
+ * its tenant already runs {@code maxChecksPerHost} checks of that host and port; {@code error}
+ * {@code "pool saturated"} when it waited {@code maxQueueWait} for a pool slot in vain (see
+ * {@link CheckGate}). Limits, allow-list, jitter, breaker and bulkhead settings change live through
+ * {@link #reconfigure}. Meters are described on {@code EngineMetrics}.
  */
 public final class ProbeEngine {
+    /**
+     * Most per-host circuit breakers kept; beyond it the least used are dropped (and come back
+     * closed). About 1.8 KB each with a 20-check window, so at most about 40 MB.
+     */
+    static final long MAX_BREAKERS = 20_000;
+    /** Most per-tenant host bulkheads kept; about 0.7 KB each, so at most about 35 MB. */
+    static final long MAX_BULKHEADS = 50_000;
+    /** Most last verdicts kept for circuit-open results (one per target, about 100 bytes each). */
+    static final long MAX_VERDICTS = 200_000;
+    /** A breaker or bulkhead not used this long is dropped. */
+    static final Duration IDLE_AFTER = Duration.ofHours(1);
+
     private static final Logger LOG = LoggerFactory.getLogger(ProbeEngine.class);
 
     private final Vertx vertx;
-    private final EngineSettings settings;
     private final Clock clock;
     private final ResultSink sink;
     private final WorkerPool pool;
+    private final AtomicReference<AddressGuard> guard;
     private final CheckExecutors executors;
+    private final EngineMetrics metrics;
+    private final CheckGate gate;
     private final AtomicLong completed = new AtomicLong();
+    private volatile EngineSettings settings;
     private CheckScheduler scheduler;
 
-    private ProbeEngine(Vertx vertx, EngineSettings settings, Clock clock, ResultSink sink) {
+    private ProbeEngine(Vertx vertx, EngineSettings settings, Clock clock, ResultSink sink, MeterRegistry registry) {
         this.vertx = vertx;
         this.settings = settings;
         this.clock = clock;
         this.sink = sink;
+        // Everything that validates settings comes first, so a refused value leaves nothing open.
         this.pool = new WorkerPool(vertx, settings.maxConcurrentChecks(), settings.maxQueueWait());
+        this.guard = new AtomicReference<>(new AddressGuard(settings.allowedCidrs()));
+        HostBreakers breakers = breakers(settings.breaker());
+        HostBulkheads bulkheads = bulkheads(settings.maxChecksPerHost());
+        this.metrics = new EngineMetrics(registry, settings.region(), pool, this::currentBreakers);
+        this.gate = new CheckGate(pool, breakers, bulkheads, MAX_VERDICTS, settings.agentId(), clock, metrics::throttled);
         NameResolver resolver = new NameResolver(vertx, settings.dnsTimeout(), settings.dnsMinTtl(),
                 settings.dnsMaxTtl(), 100_000);
-        AddressGuard guard = new AddressGuard(settings.allowedCidrs());
         this.executors = new CheckExecutors(
-                new HttpCheckExecutor(vertx, resolver, guard, settings.agentId(), clock),
-                new TcpCheckExecutor(vertx, resolver, guard, settings.agentId(), clock));
+                new HttpCheckExecutor(vertx, resolver, guard::get, settings.agentId(), clock),
+                new TcpCheckExecutor(vertx, resolver, guard::get, settings.agentId(), clock));
     }
 
-    /** Starts an engine with no targets; completes once its scheduler lanes run. */
-    public static Future<ProbeEngine> start(Vertx vertx, EngineSettings settings, Clock clock, ResultSink sink) {
-        ProbeEngine engine = new ProbeEngine(vertx, settings, clock, sink);
+    /**
+     * Starts an engine with no targets; completes once its scheduler lanes run. Its meters are
+     * registered in {@code registry} (one engine per registry: a second one's gauges are ignored).
+     * Fails with {@link IllegalArgumentException} for settings out of range (for example a breaker
+     * failure rate outside 1..100 or fewer than 1 pool slot).
+     */
+    public static Future<ProbeEngine> start(Vertx vertx, EngineSettings settings, Clock clock, ResultSink sink,
+                                            MeterRegistry registry) {
+        ProbeEngine engine;
+        try {
+            engine = new ProbeEngine(vertx, settings, clock, sink, registry);
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(e);
+        }
         return CheckScheduler.start(vertx, settings.region(), settings.maxJitter(), clock, settings.lanes(), engine::dispatch)
                 .map(scheduler -> {
                     engine.scheduler = scheduler;
@@ -77,9 +123,10 @@ public final class ProbeEngine {
         }
     }
 
-    /** Stops checking {@code id}. */
+    /** Stops checking {@code id} and forgets its last verdict. */
     public void remove(TargetId id) {
         scheduler.remove(id);
+        gate.forget(id);
     }
 
     /** Makes the schedule equal to the schedulable subset of {@code targets}. */
@@ -87,9 +134,67 @@ public final class ProbeEngine {
         return scheduler.sync(targets.stream().filter(this::schedulable).toList());
     }
 
-    /** Runs one check now, outside the schedule, through the same pool; used for on-demand checks. */
+    /**
+     * Runs one check now, outside the schedule, through the same breaker, bulkhead and pool; used for
+     * on-demand checks. Never fails: a probe failure (a bug in an executor) is logged and becomes an
+     * {@code error} result {@code "probe failure: <exception>"}. The result is counted in the meters
+     * but not handed to the sink.
+     */
     public Future<CheckResult> runNow(Check check) {
-        return pool.submit(() -> executors.forSpec(check.target().spec()).execute(check), () -> saturated(check));
+        return gate.submit(check, () -> execute(check))
+                .recover(failure -> {
+                    LOG.error("probe failed on target {}", check.target().id(), failure);
+                    String error = "probe failure: " + failure.getClass().getSimpleName();
+                    return Future.succeededFuture(Outcome.error(error, PhaseTimings.NONE)
+                            .toResult(check, settings.agentId(), clock.instant()));
+                })
+                .onSuccess(metrics::counted);
+    }
+
+    /**
+     * Applies the live part of {@code next} without a restart and without dropping checks in flight:
+     * pool size (shrinking lets running checks finish), longest queue wait (for checks submitted from
+     * now on), jitter (from each target's next tick), allowed networks (from the next connection),
+     * breaker and bulkhead settings (when changed, new breakers and bulkheads replace all current
+     * ones, closed and empty; checks in flight release against the old ones). Region, agent id,
+     * lanes and DNS settings are not live: they keep their old values.
+     *
+     * @return the names of the settings that changed but need a restart (e.g. {@code "lanes"});
+     *         empty when everything applied
+     * @throws IllegalArgumentException when a live value is out of range; then nothing changed
+     */
+    public synchronized List<String> reconfigure(EngineSettings next) {
+        EngineSettings current = settings;
+        requireLiveValuesValid(next);
+        AddressGuard nextGuard = new AddressGuard(next.allowedCidrs());
+        HostBreakers nextBreakers = next.breaker().equals(current.breaker()) ? null : breakers(next.breaker());
+        HostBulkheads nextBulkheads = next.maxChecksPerHost() == current.maxChecksPerHost() ? null
+                : bulkheads(next.maxChecksPerHost());
+        pool.resize(next.maxConcurrentChecks());
+        pool.maxWait(next.maxQueueWait());
+        scheduler.maxJitter(next.maxJitter());
+        guard.set(nextGuard);
+        if (nextBreakers != null) {
+            gate.breakers(nextBreakers);
+        }
+        if (nextBulkheads != null) {
+            gate.bulkheads(nextBulkheads);
+        }
+        settings = new EngineSettings(current.region(), current.agentId(), next.maxConcurrentChecks(),
+                next.maxQueueWait(), next.maxJitter(), current.lanes(), next.allowedCidrs(), current.dnsTimeout(),
+                current.dnsMinTtl(), current.dnsMaxTtl(), next.breaker(), next.maxChecksPerHost());
+        List<String> restartRequired = restartRequired(current, next);
+        LOG.info("probe engine reconfigured: {} pool slots, queue wait {} ms, jitter {} ms, {} allowed networks, "
+                        + "breakers {}, bulkheads {}{}", next.maxConcurrentChecks(), next.maxQueueWait().toMillis(),
+                next.maxJitter().toMillis(), next.allowedCidrs().size(), nextBreakers == null ? "kept" : "renewed",
+                nextBulkheads == null ? "kept" : "renewed",
+                restartRequired.isEmpty() ? "" : "; restart required for " + restartRequired);
+        return restartRequired;
+    }
+
+    /** The settings in effect now: those of {@link #start} with the live ones of the last {@link #reconfigure}. */
+    public EngineSettings settings() {
+        return settings;
     }
 
     /**
@@ -122,7 +227,7 @@ public final class ProbeEngine {
         return pool;
     }
 
-    /** Checks finished since start (including saturated ones). */
+    /** Scheduled checks finished since start (including short-circuited and saturated ones). */
     public long completedChecks() {
         return completed.get();
     }
@@ -132,19 +237,60 @@ public final class ProbeEngine {
     }
 
     private void dispatch(Check check) {
-        runNow(check).onComplete(done -> {
+        runNow(check).onSuccess(result -> {
             completed.incrementAndGet();
-            if (done.succeeded()) {
-                sink.offer(done.result());
-            } else {
-                LOG.error("probe failed on target {}", check.target().id(), done.cause());
-                sink.offer(Outcome.error("probe failure: " + done.cause().getClass().getSimpleName(), PhaseTimings.NONE)
-                        .toResult(check, settings.agentId(), clock.instant()));
-            }
+            sink.offer(result);
         });
     }
 
-    private CheckResult saturated(Check check) {
-        return Outcome.error("pool saturated", PhaseTimings.NONE).toResult(check, settings.agentId(), clock.instant());
+    /** Runs {@code check} in its pool slot: records its scheduler lag and, once done, its times. */
+    private Future<CheckResult> execute(Check check) {
+        metrics.started(check, clock.instant());
+        return executors.forSpec(check.target().spec()).execute(check).onSuccess(metrics::ran);
+    }
+
+    /** The breakers in use now (read by the breaker-state gauges at each scrape). */
+    private HostBreakers currentBreakers() {
+        return gate.breakers();
+    }
+
+    private HostBreakers breakers(BreakerSettings breaker) {
+        return new HostBreakers(breaker, clock, MAX_BREAKERS, IDLE_AFTER, this::transitioned);
+    }
+
+    /** Counts a breaker state change (the listener of every breaker; breakers may exist before the meters). */
+    private void transitioned(CircuitBreaker.State to) {
+        metrics.transition(to);
+    }
+
+    private static HostBulkheads bulkheads(int maxChecksPerHost) {
+        return new HostBulkheads(maxChecksPerHost, MAX_BULKHEADS, IDLE_AFTER);
+    }
+
+    private static void requireLiveValuesValid(EngineSettings next) {
+        if (next.maxConcurrentChecks() < 1) {
+            throw new IllegalArgumentException("maxConcurrentChecks must be at least 1, was " + next.maxConcurrentChecks());
+        }
+        if (next.maxQueueWait().isNegative() || next.maxJitter().isNegative()) {
+            throw new IllegalArgumentException("maxQueueWait and maxJitter must not be negative");
+        }
+        Objects.requireNonNull(next.allowedCidrs(), "allowedCidrs");
+    }
+
+    private static List<String> restartRequired(EngineSettings current, EngineSettings next) {
+        List<String> names = new ArrayList<>();
+        addIfChanged(names, "region", current.region(), next.region());
+        addIfChanged(names, "agentId", current.agentId(), next.agentId());
+        addIfChanged(names, "lanes", current.lanes(), next.lanes());
+        addIfChanged(names, "dnsTimeout", current.dnsTimeout(), next.dnsTimeout());
+        addIfChanged(names, "dnsMinTtl", current.dnsMinTtl(), next.dnsMinTtl());
+        addIfChanged(names, "dnsMaxTtl", current.dnsMaxTtl(), next.dnsMaxTtl());
+        return List.copyOf(names);
+    }
+
+    private static void addIfChanged(List<String> names, String name, Object current, Object next) {
+        if (!Objects.equals(current, next)) {
+            names.add(name);
+        }
     }
 }

@@ -19,23 +19,25 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What every check of one executor shares: one {@link NetClient} (TCP_NODELAY, fresh connection per
- * check), the resolver and {@link AddressGuard} each connection passes through, and the agent id and
- * clock that stamp each result. One per executor; {@link #close()} it with the executor.
+ * check), the resolver and the {@link AddressGuard} each connection passes through (read anew for
+ * every connection, so a swapped guard applies from the next check), and the agent id and clock that
+ * stamp each result. One per executor; {@link #close()} it with the executor.
  */
 final class CheckRunner {
     private static final String FINISHED = "check already finished";
 
     private final Vertx vertx;
     private final NameResolver resolver;
-    private final AddressGuard guard;
+    private final Supplier<AddressGuard> guard;
     private final String agentId;
     private final Clock clock;
     private final NetClient client;
 
-    CheckRunner(Vertx vertx, NameResolver resolver, AddressGuard guard, String agentId, Clock clock) {
+    CheckRunner(Vertx vertx, NameResolver resolver, Supplier<AddressGuard> guard, String agentId, Clock clock) {
         this.vertx = vertx;
         this.resolver = resolver;
         this.guard = guard;
@@ -77,7 +79,7 @@ final class CheckRunner {
             } else if (resolved.failed()) {
                 return end(run, Status.DOWN, CheckFailures.dnsFailure(host, resolved.cause()));
             }
-            Optional<String> refusal = guard.refusal(resolved.result());
+            Optional<String> refusal = guard.get().refusal(resolved.result());
             return refusal.isPresent() ? end(run, Status.ERROR, "blocked by SSRF guard: " + refusal.get())
                     : open(run, resolved.result(), port);
         });

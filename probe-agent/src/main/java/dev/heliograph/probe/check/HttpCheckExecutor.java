@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 
@@ -44,9 +45,10 @@ public final class HttpCheckExecutor implements CheckExecutor {
 
     /**
      * One {@code NetClient} and two TLS contexts serve every check of this executor. Loads the JDK
-     * trust store, so construct it at start-up; {@code clock} stamps each result's {@code startedAt}.
+     * trust store, so construct it at start-up; {@code guard} is asked for the current SSRF guard on
+     * every connection; {@code clock} stamps each result's {@code startedAt}.
      */
-    public HttpCheckExecutor(Vertx vertx, NameResolver resolver, AddressGuard guard, String agentId, Clock clock) {
+    public HttpCheckExecutor(Vertx vertx, NameResolver resolver, Supplier<AddressGuard> guard, String agentId, Clock clock) {
         this.runner = new CheckRunner(vertx, resolver, guard, agentId, clock);
         this.verifyingTls = HttpExchange.tlsContext(true);
         this.trustingTls = HttpExchange.tlsContext(false);

@@ -12,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
  * Runs {@link TcpSpec} checks: resolve the host, pass the address through the {@link AddressGuard},
@@ -28,8 +29,11 @@ public final class TcpCheckExecutor implements CheckExecutor {
 
     private final CheckRunner runner;
 
-    /** One {@code NetClient} serves every check of this executor; {@code clock} stamps {@code startedAt}. */
-    public TcpCheckExecutor(Vertx vertx, NameResolver resolver, AddressGuard guard, String agentId, Clock clock) {
+    /**
+     * One {@code NetClient} serves every check of this executor; {@code guard} is asked for the
+     * current SSRF guard on every connection; {@code clock} stamps {@code startedAt}.
+     */
+    public TcpCheckExecutor(Vertx vertx, NameResolver resolver, Supplier<AddressGuard> guard, String agentId, Clock clock) {
         this.runner = new CheckRunner(vertx, resolver, guard, agentId, clock);
     }
 

@@ -13,7 +13,9 @@ import java.util.function.Supplier;
 /**
  * Bounds how many checks run at once ({@code maxConcurrent}): a non-blocking semaphore with a FIFO
  * queue. A task that finds no free slot waits at most {@code maxWait}; if none frees in time it is
- * not run and its future completes with the caller's "saturated" value instead.
+ * not run and its future completes with the caller's "saturated" value instead. Both limits can be
+ * changed while tasks run ({@link #resize}, {@link #maxWait}): growing admits waiters at once,
+ * shrinking lets running tasks finish and admits new ones only once fewer than the new limit run.
  *
  * <p>Why not a library: resilience4j's Bulkhead and {@link java.util.concurrent.Semaphore} block
  * the calling thread while waiting, which an event loop must never do; this pool parks waiters as
@@ -21,10 +23,10 @@ import java.util.function.Supplier;
  */
 public final class WorkerPool {
     private final Vertx vertx;
-    private final int maxConcurrent;
-    private final long maxWaitMs;
     private final ArrayDeque<Waiter<?>> waiters = new ArrayDeque<>();
     private final List<Promise<Void>> idleWatchers = new ArrayList<>();
+    private int maxConcurrent;
+    private long maxWaitMs;
     private int running;
     private long saturated;
 
@@ -33,12 +35,36 @@ public final class WorkerPool {
      * @param maxWait       longest time a task waits for a slot; zero means "fail at once"
      */
     public WorkerPool(Vertx vertx, int maxConcurrent, Duration maxWait) {
-        if (maxConcurrent < 1) {
-            throw new IllegalArgumentException("maxConcurrent must be at least 1");
-        }
         this.vertx = vertx;
-        this.maxConcurrent = maxConcurrent;
-        this.maxWaitMs = maxWait.toMillis();
+        this.maxConcurrent = validSlots(maxConcurrent);
+        this.maxWaitMs = validWait(maxWait);
+    }
+
+    /**
+     * Changes the number of slots to {@code maxConcurrent} (at least 1; otherwise
+     * {@link IllegalArgumentException} and nothing changes). Growing starts the oldest waiters at
+     * once; shrinking never stops a running task, it only holds back new ones until fewer than
+     * {@code maxConcurrent} run.
+     */
+    public void resize(int maxConcurrent) {
+        int slots = validSlots(maxConcurrent);
+        List<Waiter<?>> admitted = new ArrayList<>();
+        synchronized (this) {
+            this.maxConcurrent = slots;
+            while (running < slots && !waiters.isEmpty()) {
+                admitted.add(waiters.pollFirst());
+                running++;
+            }
+        }
+        admitted.forEach(this::handOver);
+    }
+
+    /**
+     * Changes the longest wait for a slot (zero or more; otherwise {@link IllegalArgumentException});
+     * applies to tasks submitted from now on, those already waiting keep their deadline.
+     */
+    public synchronized void maxWait(Duration maxWait) {
+        this.maxWaitMs = validWait(maxWait);
     }
 
     /**
@@ -51,18 +77,20 @@ public final class WorkerPool {
         Promise<T> promise = Promise.promise();
         Waiter<T> waiter = new Waiter<>(task, onSaturated, promise, context);
         boolean runNow;
+        long waitMs;
         synchronized (this) {
             runNow = running < maxConcurrent;
+            waitMs = maxWaitMs;
             if (runNow) {
                 running++;
-            } else if (maxWaitMs > 0) {
+            } else if (waitMs > 0) {
                 waiters.addLast(waiter);
             }
         }
         if (runNow) {
             run(waiter);
-        } else if (maxWaitMs > 0) {
-            waiter.timerId = vertx.setTimer(maxWaitMs, id -> expire(waiter));
+        } else if (waitMs > 0) {
+            waiter.timerId = vertx.setTimer(waitMs, id -> expire(waiter));
         } else {
             reject(waiter);
         }
@@ -108,7 +136,8 @@ public final class WorkerPool {
         Waiter<?> next;
         List<Promise<Void>> nowIdle = List.of();
         synchronized (this) {
-            next = waiters.pollFirst();
+            // The slot passes straight to the oldest waiter, unless the pool shrank below what runs.
+            next = running <= maxConcurrent ? waiters.pollFirst() : null;
             if (next == null) {
                 running--;
                 if (running == 0 && !idleWatchers.isEmpty()) {
@@ -118,11 +147,15 @@ public final class WorkerPool {
             }
         }
         if (next != null) {
-            Waiter<?> handedOver = next; // the slot passes straight to the oldest waiter
-            vertx.cancelTimer(handedOver.timerId);
-            handedOver.context.runOnContext(v -> run(handedOver));
+            handOver(next);
         }
         nowIdle.forEach(Promise::tryComplete);
+    }
+
+    /** Starts a waiter that was just given a slot, on the context it was submitted from. */
+    private void handOver(Waiter<?> waiter) {
+        vertx.cancelTimer(waiter.timerId);
+        waiter.context.runOnContext(v -> run(waiter));
     }
 
     /**
@@ -155,9 +188,23 @@ public final class WorkerPool {
         return saturated;
     }
 
-    /** The number of slots. */
-    public int capacity() {
+    /** The number of slots now. */
+    public synchronized int capacity() {
         return maxConcurrent;
+    }
+
+    private static int validSlots(int maxConcurrent) {
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("maxConcurrent must be at least 1, was " + maxConcurrent);
+        }
+        return maxConcurrent;
+    }
+
+    private static long validWait(Duration maxWait) {
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative, was " + maxWait);
+        }
+        return maxWait.toMillis();
     }
 
     private static final class Waiter<T> {

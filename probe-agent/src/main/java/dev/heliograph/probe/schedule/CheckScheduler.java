@@ -91,6 +91,18 @@ public final class CheckScheduler {
         return Future.all(sizes).map(all -> sizes.stream().mapToInt(Future::result).sum());
     }
 
+    /**
+     * Changes the largest shift of a tick from its grid point (zero or more, capped at half of each
+     * target's interval); applies from each target's next armed tick, without moving its grid.
+     * Completes when every lane has taken it.
+     */
+    public Future<Void> maxJitter(Duration maxJitter) {
+        if (maxJitter.isNegative()) {
+            throw new IllegalArgumentException("maxJitter must not be negative, was " + maxJitter);
+        }
+        return Future.all(lanes.stream().map(lane -> onLane(lane, () -> lane.maxJitter(maxJitter))).toList()).mapEmpty();
+    }
+
     /** Cancels every timer; completes when no lane will dispatch another check. */
     public Future<Void> stop() {
         return Future.all(lanes.stream().map(lane -> onLane(lane, lane::halt)).toList()).mapEmpty();

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  */
 final class ScheduleLane extends VerticleBase {
     private final RegionId region;
-    private final Duration maxJitter;
+    private Duration maxJitter;
     private final Clock clock;
     private final Consumer<Check> dispatch;
     private final Map<TargetId, Entry> entries = new HashMap<>();
@@ -82,6 +82,11 @@ final class ScheduleLane extends VerticleBase {
         stopped = true;
         entries.values().forEach(entry -> vertx.cancelTimer(entry.timerId));
         entries.clear();
+    }
+
+    /** Changes the largest jitter; applies from the next tick each target arms (lane thread only). */
+    void maxJitter(Duration maxJitter) {
+        this.maxJitter = maxJitter;
     }
 
     /** Ids and versions of the targets on this lane (lane thread only). */

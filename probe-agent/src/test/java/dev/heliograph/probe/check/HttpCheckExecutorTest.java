@@ -54,7 +54,8 @@ class HttpCheckExecutorTest {
     static void startServers() throws Exception {
         vertx = Vertx.vertx();
         resolver = new NameResolver(vertx, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(5), 10_000);
-        executor = new HttpCheckExecutor(vertx, resolver, new AddressGuard(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"))), "test-agent", Clock.systemUTC());
+        AddressGuard allowLoopback = new AddressGuard(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")));
+        executor = new HttpCheckExecutor(vertx, resolver, () -> allowLoopback, "test-agent", Clock.systemUTC());
         port = await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(HttpCheckExecutorTest::route).listen()).actualPort();
         SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
@@ -290,7 +291,7 @@ class HttpCheckExecutorTest {
 
     @Test
     void loopbackRefusedByTheGuardIsAnError() {
-        var guarded = new HttpCheckExecutor(vertx, resolver, AddressGuard.strict(), "test-agent", Clock.systemUTC());
+        var guarded = new HttpCheckExecutor(vertx, resolver, AddressGuard::strict, "test-agent", Clock.systemUTC());
 
         CheckResult result = await(guarded.execute(check(HttpSpec.get(url("/ok")), 2_000)));
 

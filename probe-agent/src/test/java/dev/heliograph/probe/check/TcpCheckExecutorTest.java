@@ -35,7 +35,8 @@ class TcpCheckExecutorTest {
     static void startServers() {
         vertx = Vertx.vertx();
         resolver = new NameResolver(vertx, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(5), 10_000);
-        executor = new TcpCheckExecutor(vertx, resolver, new AddressGuard(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"))), "test-agent", Clock.systemUTC());
+        AddressGuard allowLoopback = new AddressGuard(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")));
+        executor = new TcpCheckExecutor(vertx, resolver, () -> allowLoopback, "test-agent", Clock.systemUTC());
         NetServerOptions loopback = new NetServerOptions().setHost("127.0.0.1").setPort(0);
         echoPort = await(vertx.createNetServer(loopback)
                 .connectHandler(socket -> socket.handler(socket::write)).listen()).actualPort();
@@ -102,7 +103,7 @@ class TcpCheckExecutorTest {
 
     @Test
     void loopbackRefusedByTheGuardIsAnError() {
-        var guarded = new TcpCheckExecutor(vertx, resolver, AddressGuard.strict(), "test-agent", Clock.systemUTC());
+        var guarded = new TcpCheckExecutor(vertx, resolver, AddressGuard::strict, "test-agent", Clock.systemUTC());
 
         CheckResult result = await(guarded.execute(check(new TcpSpec("127.0.0.1", echoPort, null, null), 1_000)));
 

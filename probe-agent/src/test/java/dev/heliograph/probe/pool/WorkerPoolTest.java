@@ -1,6 +1,7 @@
 package dev.heliograph.probe.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -52,6 +53,8 @@ class WorkerPoolTest {
         assertThat(all).allSatisfy(f -> assertThat(f.result()).isEqualTo("ran"));
         assertThat(peak.get()).isEqualTo(5);
         assertThat(pool.saturatedTotal()).isZero();
+        // A result is handed over before its slot frees (see whenIdle), so wait for the last release.
+        pool.whenIdle().await(1, TimeUnit.SECONDS);
         assertThat(pool.running()).isZero();
     }
 
@@ -150,5 +153,61 @@ class WorkerPoolTest {
         });
         idle.future().await(2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         assertThat(handedOver.get()).isEqualTo(20);
+    }
+
+    @Test
+    void growingStartsTheOldestWaitersAtOnce() throws Exception {
+        WorkerPool pool = new WorkerPool(vertx, 1, Duration.ofSeconds(5));
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        List<Future<String>> all = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            all.add(onLoop(() -> pool.submit(() -> sleeper(300, running, peak), () -> "saturated")));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (pool.waiting() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        pool.resize(3);
+        assertThat(pool.capacity()).isEqualTo(3);
+        assertThat(pool.running()).isEqualTo(3);
+        assertThat(pool.waiting()).isEqualTo(1);
+        Future.all(all).await(5, TimeUnit.SECONDS);
+        assertThat(peak.get()).isEqualTo(3);
+        assertThat(all).allSatisfy(f -> assertThat(f.result()).isEqualTo("ran"));
+    }
+
+    @Test
+    void shrinkingLetsRunningTasksFinishAndAdmitsNewOnesBelowTheNewLimit() throws Exception {
+        WorkerPool pool = new WorkerPool(vertx, 3, Duration.ofSeconds(5));
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger peakAfterShrink = new AtomicInteger();
+        List<Future<String>> first = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            first.add(onLoop(() -> pool.submit(() -> sleeper(200, running, new AtomicInteger()), () -> "saturated")));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (pool.running() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        pool.resize(1);
+        List<Future<String>> later = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            later.add(onLoop(() -> pool.submit(() -> sleeper(20, running, peakAfterShrink), () -> "saturated")));
+        }
+        Future.all(first).await(5, TimeUnit.SECONDS);
+        Future.all(later).await(5, TimeUnit.SECONDS);
+        assertThat(first).allSatisfy(f -> assertThat(f.result()).isEqualTo("ran"));
+        assertThat(later).allSatisfy(f -> assertThat(f.result()).isEqualTo("ran"));
+        assertThat(peakAfterShrink.get()).as("never more than the new limit once the old tasks finished").isEqualTo(1);
+    }
+
+    @Test
+    void invalidLimitsAreRefusedAndChangeNothing() {
+        WorkerPool pool = new WorkerPool(vertx, 2, Duration.ofSeconds(1));
+        assertThatThrownBy(() -> pool.resize(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> pool.maxWait(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(pool.capacity()).isEqualTo(2);
     }
 }

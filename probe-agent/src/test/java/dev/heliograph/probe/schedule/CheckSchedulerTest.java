@@ -135,4 +135,32 @@ class CheckSchedulerTest {
         assertThat(count).isPositive();
         assertThat(fired).hasSize(count);
     }
+
+    @Test
+    void newJitterAppliesFromTheNextTicksWithoutMovingTheGrid() throws Exception {
+        CheckScheduler scheduler = start(Duration.ZERO);
+        TargetId id = TargetId.random();
+        scheduler.upsert(target(id, Duration.ofMillis(100), 1));
+        Thread.sleep(350);
+        List<Fired> steady = of(id);
+        for (int i = 1; i < steady.size(); i++) {
+            assertThat(planned(steady, i) - planned(steady, i - 1)).as("no jitter").isEqualTo(100);
+        }
+        scheduler.maxJitter(Duration.ofMillis(30)).await(1, TimeUnit.SECONDS);
+        fired.clear();
+        Thread.sleep(1_100);
+        List<Fired> jittered = of(id).subList(1, of(id).size()); // the first was armed before the change
+        long phase = Math.floorMod(planned(steady, 0), 100);
+        assertThat(jittered).hasSizeGreaterThan(5);
+        assertThat(jittered).anySatisfy(t -> assertThat(Math.floorMod(t.check().scheduledAt().toEpochMilli(), 100))
+                .isNotEqualTo(phase));
+        for (Fired tick : jittered) {
+            long offset = Math.floorMod(tick.check().scheduledAt().toEpochMilli() - phase + 50, 100) - 50;
+            assertThat(offset).as("within ± jitter of the old grid").isBetween(-30L, 30L);
+        }
+    }
+
+    private static long planned(List<Fired> ticks, int i) {
+        return ticks.get(i).check().scheduledAt().toEpochMilli();
+    }
 }
