@@ -4,8 +4,17 @@ import dev.heliograph.controlplane.api.ApiServer;
 import dev.heliograph.controlplane.api.HealthHandler;
 import dev.heliograph.controlplane.api.ResultHandler;
 import dev.heliograph.controlplane.api.TargetHandler;
+import dev.heliograph.controlplane.config.ConfigSource;
 import dev.heliograph.controlplane.config.HeliographConfig;
+import dev.heliograph.controlplane.control.ConfigReloader;
+import dev.heliograph.controlplane.control.ControlServer;
+import dev.heliograph.controlplane.control.LiveSettings;
+import dev.heliograph.controlplane.control.ReloadResult;
+import dev.heliograph.controlplane.health.Components;
+import dev.heliograph.controlplane.observability.Metrics;
+import dev.heliograph.controlplane.health.HealthProbes;
 import dev.heliograph.controlplane.pipeline.BatchWriter;
+import dev.heliograph.controlplane.pipeline.BatcherStats;
 import dev.heliograph.controlplane.pipeline.ResultBatcher;
 import dev.heliograph.controlplane.registry.TargetRegistry;
 import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
@@ -14,7 +23,6 @@ import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.probe.EngineSettings;
 import dev.heliograph.probe.ProbeEngine;
-import dev.heliograph.probe.net.AddressGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -29,39 +37,87 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control-plane process, assembled: Postgres (migrated) → ClickHouse (migrated) → result
- * batcher → probe engine for the local region → target registry → REST API. {@link #start} brings
- * them up in that order; {@link #stop} takes them down in reverse so that no accepted result is
- * lost: stop scheduling, let in-flight checks finish, flush the batcher, close the rest.
+ * batcher → probe engine for the local region → target registry → REST API → control server.
+ * {@link #start} brings them up in that order; {@link #stop} takes them down in reverse so that no
+ * accepted result is lost: stop scheduling, let in-flight checks finish, flush the batcher, close
+ * the rest.
+ *
+ * <p>Every part is a component in {@link #components()}; the databases and the batcher are probed
+ * every {@value #PROBE_INTERVAL_S} s (a probe without an answer within {@value #PROBE_TIMEOUT_S} s
+ * marks its component unhealthy). {@link #reload()} re-reads the configuration source.
  */
 public final class ControlPlane {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
     /** The agent id recorded on results of the in-process engine. */
     public static final String AGENT_ID = "control-plane";
+    static final int PROBE_INTERVAL_S = 5;
+    static final int PROBE_TIMEOUT_S = 4;
 
     private final Vertx vertx;
     private final HeliographConfig config;
+    private final ConfigSource source;
+    private final Components components;
     private Pool postgres;
     private ClickHouseResultStore clickhouse;
+    private final Metrics metrics;
     private ResultBatcher batcher;
     private ProbeEngine engine;
     private TargetRegistry registry;
     private ApiServer api;
+    private ControlServer control;
+    private ConfigReloader reloader;
+    private HealthProbes probes;
 
-    private ControlPlane(Vertx vertx, HeliographConfig config) {
+    private ControlPlane(Vertx vertx, HeliographConfig config, ConfigSource source, Clock clock, Metrics metrics) {
         this.vertx = vertx;
+        this.metrics = metrics;
         this.config = config;
+        this.source = source;
+        this.components = new Components(clock);
+        components.register(Components.CONFIG, false);
+        components.register(Components.POSTGRES, true);
+        components.register(Components.CLICKHOUSE, false);
+        components.register(Components.BATCHER, false);
+        components.register(Components.SCHEDULER, true);
+        components.register(Components.WORKER_POOL, true);
+        components.register(Components.API_SERVER, true);
+        components.register(Components.CONTROL_SERVER, false);
+        metrics.bindComponents(components);
     }
 
-    /** Starts every part; fails (after closing what started) when any part cannot start. */
+    /**
+     * Starts every part with a configuration built in code; a reload re-reads nothing and changes
+     * nothing (see {@link ConfigSource#fixed}).
+     */
     public static Future<ControlPlane> start(Vertx vertx, HeliographConfig config, Clock clock) {
-        ControlPlane plane = new ControlPlane(vertx, config);
+        return start(vertx, config, ConfigSource.fixed(config), clock);
+    }
+
+    /**
+     * Starts every part; fails (after closing what started) when any part cannot start.
+     *
+     * @param config the configuration {@code source} yielded; {@link #reload()} reads {@code source} again
+     */
+    public static Future<ControlPlane> start(Vertx vertx, HeliographConfig config, ConfigSource source, Clock clock) {
+        return start(vertx, config, source, clock, new Metrics());
+    }
+
+    /**
+     * Starts every part, exporting meters to {@code metrics} (served at {@code /metrics}); fails
+     * (after closing what started) when any part cannot start.
+     */
+    public static Future<ControlPlane> start(Vertx vertx, HeliographConfig config, ConfigSource source, Clock clock,
+                                             Metrics metrics) {
+        ControlPlane plane = new ControlPlane(vertx, config, source, clock, metrics);
         return plane.startParts(clock).map(plane).recover(error -> plane.closeResources().transform(v -> Future.failedFuture(error)));
     }
 
     private Future<Void> startParts(Clock clock) {
+        components.healthy(Components.CONFIG, "loaded from " + source.description());
         HeliographConfig.Postgres pg = config.postgres();
         return PgMigrations.migrate(vertx, pg).compose(applied -> {
             LOG.info("postgres {}:{}/{} ready ({} migrations applied)", pg.host(), pg.port(), pg.database(), applied);
+            components.healthy(Components.POSTGRES, "migrated");
             postgres = PgBuilder.pool()
                     .with(new PoolOptions().setMaxSize(pg.poolSize()))
                     .connectingTo(new PgConnectOptions().setHost(pg.host()).setPort(pg.port())
@@ -72,36 +128,78 @@ public final class ControlPlane {
             return clickhouse.migrate();
         }).compose(v -> {
             LOG.info("clickhouse {} database {} ready", config.clickhouse().url(), config.clickhouse().database());
+            components.healthy(Components.CLICKHOUSE, "migrated");
             HeliographConfig.Batcher b = config.batcher();
             BatchWriter writer = (batch, retry) -> retry ? clickhouse.insertMissing(batch) : clickhouse.insert(batch);
             batcher = new ResultBatcher(writer, new ResultBatcher.Settings(b.queueCapacity(), b.flushSize(),
                     Duration.ofMillis(b.flushIntervalMs()), Duration.ofMillis(b.retryInitialMs()), Duration.ofMillis(b.retryMaxMs())));
-            return vertx.deployVerticle(batcher);
-        }).compose(v -> ProbeEngine.start(vertx, engineSettings(), clock, batcher)).compose(started -> {
+            batcher.bindTo(metrics.registry());
+            return vertx.deployVerticle(batcher).onSuccess(id -> components.healthy(Components.BATCHER, "writing"));
+        }).compose(v -> ProbeEngine.start(vertx, engineSettings(), clock, batcher, metrics.registry())).compose(started -> {
             engine = started;
-            PgTargetStore targets = new PgTargetStore(postgres);
-            RegionId region = new RegionId(config.scheduler().region());
-            registry = new TargetRegistry(vertx, targets, engine, region, Duration.ofSeconds(config.scheduler().refreshIntervalS()));
-            return registry.start().compose(loaded -> ApiServer.start(vertx, config.api().host(), config.api().port(),
-                    config.api().maxBodyBytes(), new TargetHandler(targets, registry, region, new AddressGuard(config.probe().allowedNetworks())),
-                    new ResultHandler(targets, clickhouse, clock), new HealthHandler(postgres, clickhouse)));
-        }).compose(server -> {
-            api = server;
-            LOG.info("api listening on http://{}:{} (region {})", config.api().host(), server.port(), config.scheduler().region());
+            components.healthy(Components.SCHEDULER, "running in region " + config.scheduler().region());
+            components.healthy(Components.WORKER_POOL, "running");
+            return startServers(clock);
+        }).compose(v -> {
+            probes = startProbes();
+            LOG.info("api listening on http://{}:{} (region {}), control server on http://{}:{}", config.api().host(),
+                    api.port(), config.scheduler().region(), config.control().host(), control.port());
             return Future.<Void>succeededFuture();
         });
     }
 
+    private Future<Void> startServers(Clock clock) {
+        PgTargetStore targets = new PgTargetStore(postgres);
+        RegionId region = new RegionId(config.scheduler().region());
+        registry = new TargetRegistry(vertx, targets, engine, region, Duration.ofSeconds(config.scheduler().refreshIntervalS()));
+        LiveSettings live = new LiveSettings(config, engine, registry);
+        reloader = new ConfigReloader(vertx, source, config, components, live::apply);
+        HealthHandler health = new HealthHandler(components);
+        return registry.start().compose(loaded -> ApiServer.start(vertx, config.api().host(), config.api().port(),
+                config.api().maxBodyBytes(), new TargetHandler(targets, registry, region, live::guard),
+                new ResultHandler(targets, clickhouse, clock), health, metrics.scrapeHandler())).compose(server -> {
+                    api = server;
+                    components.healthy(Components.API_SERVER, "listening on " + config.api().host() + ":" + server.port());
+                    return ControlServer.start(vertx, config.control().host(), config.control().port(), reloader, health);
+                }).map(server -> {
+                    control = server;
+                    components.healthy(Components.CONTROL_SERVER, "listening on " + config.control().host() + ":" + server.port());
+                    return null;
+                });
+    }
+
+    private HealthProbes startProbes() {
+        HealthProbes started = new HealthProbes(vertx, components, Duration.ofSeconds(PROBE_INTERVAL_S),
+                Duration.ofSeconds(PROBE_TIMEOUT_S))
+                .add(Components.POSTGRES, () -> postgres.query("SELECT 1").execute().map(rows -> "SELECT 1 answered"))
+                .add(Components.CLICKHOUSE, () -> clickhouse.ping().map(v -> "ping answered"))
+                .add(Components.BATCHER, this::batcherHealth)
+                .add(Components.WORKER_POOL, () -> Future.succeededFuture("running, " + engine.pool().running() + " of "
+                        + engine.pool().capacity() + " slots in use, " + engine.pool().waiting() + " checks waiting"));
+        started.start();
+        return started;
+    }
+
+    /** Unhealthy while the last write to ClickHouse failed (results stay queued and are retried). */
+    private Future<String> batcherHealth() {
+        BatcherStats stats = batcher.stats();
+        if (stats.lastError() == null) {
+            return Future.succeededFuture("writing, " + stats.queued() + " results queued");
+        }
+        return Future.failedFuture("writes failing, " + stats.queued() + " results queued for retry ("
+                + stats.failedWrites() + " failed attempts): " + stats.lastError());
+    }
+
     private EngineSettings engineSettings() {
-        HeliographConfig.Probe probe = config.probe();
-        int lanes = config.scheduler().lanes() == 0 ? 2 * Runtime.getRuntime().availableProcessors() : config.scheduler().lanes();
-        return new EngineSettings(new RegionId(config.scheduler().region()), AGENT_ID, config.pool().maxConcurrentChecks(),
-                Duration.ofMillis(config.pool().maxQueueWaitMs()), Duration.ofMillis(config.scheduler().jitterMs()), lanes,
-                probe.allowedNetworks(), Duration.ofMillis(probe.dnsTimeoutMs()), Duration.ofSeconds(probe.dnsMinTtlS()),
-                Duration.ofSeconds(probe.dnsMaxTtlS()), new EngineSettings.BreakerSettings(config.breaker().failureRatePercent(),
-                        config.breaker().slidingWindow(), config.breaker().minimumChecks(),
-                        Duration.ofSeconds(config.breaker().openDurationS()), config.breaker().halfOpenChecks()),
-                config.bulkhead().maxPerHost());
+        return LiveSettings.engineSettings(config, config);
+    }
+
+    /**
+     * Re-reads the configuration source and applies its live keys; see {@link ConfigReloader}. Fails
+     * with the configuration's problems when the file is bad (nothing changes then).
+     */
+    public Future<ReloadResult> reload() {
+        return reloader.reload();
     }
 
     /**
@@ -111,28 +209,40 @@ public final class ControlPlane {
      */
     public Future<Boolean> stop(Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
+        if (probes != null) {
+            probes.stop();
+        }
         if (registry != null) {
             registry.stop();
         }
+        components.exited(Components.SCHEDULER, "stopped");
         Future<Boolean> checks = engine == null ? Future.succeededFuture(true) : engine.shutdown(remaining(deadline, 0.6));
-        return checks.compose(checksDone -> (batcher == null ? Future.succeededFuture(true) : batcher.drain(remaining(deadline, 0.9)))
-                .map(flushed -> {
-                    LOG.info("shutdown: in-flight checks {}, results {}: {}", checksDone ? "finished" : "cut off",
-                            flushed ? "all written" : "NOT all written", batcher == null ? "-" : batcher.stats());
-                    return checksDone && flushed;
-                }))
-                .compose(clean -> closeResources().map(clean));
+        return checks.compose(checksDone -> {
+            components.exited(Components.WORKER_POOL, checksDone ? "stopped, checks finished" : "stopped, checks cut off");
+            return (batcher == null ? Future.succeededFuture(true) : batcher.drain(remaining(deadline, 0.9)))
+                    .map(flushed -> {
+                        components.exited(Components.BATCHER, flushed ? "stopped, all results written" : "stopped, results NOT all written");
+                        LOG.info("shutdown: in-flight checks {}, results {}: {}", checksDone ? "finished" : "cut off",
+                                flushed ? "all written" : "NOT all written", batcher == null ? "-" : batcher.stats());
+                        return checksDone && flushed;
+                    });
+        }).compose(clean -> closeResources().map(clean));
     }
 
     private Future<Void> closeResources() {
         Future<Void> apiClosed = api == null ? Future.succeededFuture() : api.close();
-        return apiClosed.transform(v -> {
+        Future<Void> controlClosed = control == null ? Future.succeededFuture() : control.close();
+        return Future.join(apiClosed, controlClosed).transform(v -> {
+            components.exited(Components.API_SERVER, "closed");
+            components.exited(Components.CONTROL_SERVER, "closed");
             if (postgres != null) {
                 postgres.close();
             }
             if (clickhouse != null) {
                 clickhouse.close();
             }
+            components.exited(Components.POSTGRES, "closed");
+            components.exited(Components.CLICKHOUSE, "closed");
             return Future.<Void>succeededFuture();
         });
     }
@@ -145,6 +255,16 @@ public final class ControlPlane {
     /** The port the API listens on. */
     public int apiPort() {
         return api.port();
+    }
+
+    /** The port the control server listens on. */
+    public int controlPort() {
+        return control.port();
+    }
+
+    /** Every component's health. */
+    public Components components() {
+        return components;
     }
 
     /** The result batcher, for its counters. */

@@ -38,7 +38,7 @@ public final class TestServices implements AutoCloseable {
 
     /**
      * A configuration pointing at this test's databases, with loopback checks allowed, the API on a
-     * free port and fast flushes; {@code overrides} are {@code key=value} pairs applied last.
+     * free port (the control server too) and fast flushes; {@code overrides} are {@code key=value} pairs applied last.
      */
     public HeliographConfig config(String... overrides) throws Exception {
         return ConfigLoader.load(null, Map.of(), overrides(overrides));
@@ -48,6 +48,7 @@ public final class TestServices implements AutoCloseable {
     public List<String> overrides(String... extra) {
         List<String> all = new ArrayList<>(List.of(
                 "api.port=0",
+                "control.port=0",
                 "postgres.host=" + base.postgres().host(),
                 "postgres.port=" + base.postgres().port(),
                 "postgres.user=" + base.postgres().user(),

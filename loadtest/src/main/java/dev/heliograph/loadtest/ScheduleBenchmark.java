@@ -60,7 +60,7 @@ public final class ScheduleBenchmark {
             HttpServer server = vertx.createHttpServer()
                     .requestHandler(req -> req.response().putHeader("content-type", "text/plain").end("ok"))
                     .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
-            HeliographConfig config = ConfigLoader.load(null, Map.of(), List.of("api.port=0", "probe.allowed_cidrs=127.0.0.0/8",
+            HeliographConfig config = ConfigLoader.load(null, Map.of(), List.of("api.port=0", "control.port=0", "probe.allowed_cidrs=127.0.0.0/8",
                     "postgres.database=" + database, "clickhouse.database=" + database,
                     "postgres.password=" + base.postgres().password(), "clickhouse.url=" + base.clickhouse().url()));
             ControlPlane plane = ControlPlane.start(vertx, config, Clock.systemUTC()).await(60, TimeUnit.SECONDS);

@@ -2,19 +2,36 @@ package dev.heliograph.controlplane.api;
 
 import dev.heliograph.domain.OrgId;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The REST API listener: request ids, body limit, the resource handlers, and one failure handler
  * for every error (including unknown routes and wrong methods).
+ *
+ * <p>Request ids in logs: while a request's handlers run synchronously, the SLF4J MDC holds
+ * {@value #MDC_REQUEST_ID}, so every log line they write carries it (text and JSON formats).
+ * Handlers hop threads at every asynchronous step, so the MDC is set and cleared around each
+ * synchronous stretch ({@link #withRequestId}); code that logs from a future's callback must wrap
+ * itself the same way or name the id in the message. Each finished request is logged at DEBUG by
+ * {@value #ACCESS_LOGGER}.
  */
 public final class ApiServer {
+    /** MDC key of the request id. */
+    public static final String MDC_REQUEST_ID = "request_id";
+    /** Logger of the access log (DEBUG: method, path, status, milliseconds). */
+    public static final String ACCESS_LOGGER = "dev.heliograph.controlplane.api.access";
     private static final String REQUEST_ID = "request_id";
+    private static final Logger ACCESS = LoggerFactory.getLogger(ACCESS_LOGGER);
 
     private final HttpServer server;
 
@@ -26,13 +43,17 @@ public final class ApiServer {
      * Starts listening on {@code host:port} (0 = any free port) with the given handlers.
      *
      * @param maxBodyBytes larger request bodies get 413 {@code BODY_TOO_LARGE}
+     * @param metrics      serves {@code GET /metrics} (Prometheus text format)
      */
     public static Future<ApiServer> start(Vertx vertx, String host, int port, long maxBodyBytes, TargetHandler targets,
-                                          ResultHandler results, HealthHandler health) {
+                                          ResultHandler results, HealthHandler health,
+                                          Handler<RoutingContext> metrics) {
         Router router = Router.router(vertx);
         router.route().handler(ApiServer::tagRequest);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+        router.route("/api/*").handler(ctx -> withRequestId(ctx, ctx::next)); // the body handler resumes later
         health.mount(router);
+        router.get("/metrics").handler(metrics);
         targets.mount(router);
         results.mount(router);
         FailureHandler failures = new FailureHandler();
@@ -68,11 +89,28 @@ public final class ApiServer {
         return OrgId.DEFAULT;
     }
 
-    private static void tagRequest(RoutingContext ctx) {
+    /**
+     * The first handler of every route (also on the control server): takes the client's
+     * {@code X-Request-Id} when it is 1..64 characters of {@code [A-Za-z0-9._-]}, else makes a UUID;
+     * echoes it in the answer, puts it in the MDC for the synchronous rest of the chain, and logs the
+     * request at DEBUG when the answer is sent.
+     */
+    public static void tagRequest(RoutingContext ctx) {
         String given = ctx.request().getHeader("x-request-id");
         String id = given != null && given.matches("[A-Za-z0-9._-]{1,64}") ? given : UUID.randomUUID().toString();
         ctx.put(REQUEST_ID, id);
         ctx.response().putHeader("x-request-id", id);
-        ctx.next();
+        long started = System.nanoTime();
+        ctx.addEndHandler(done -> withRequestId(ctx, () -> ACCESS.debug("{} {} {} {} ms", ctx.request().method(),
+                ctx.request().path(), ctx.response().getStatusCode(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))));
+        withRequestId(ctx, ctx::next);
+    }
+
+    /** Runs {@code work} with this request's id in the MDC ({@value #MDC_REQUEST_ID}), removed afterwards. */
+    public static void withRequestId(RoutingContext ctx, Runnable work) {
+        try (MDC.MDCCloseable tagged = MDC.putCloseable(MDC_REQUEST_ID, requestId(ctx))) {
+            work.run();
+        }
     }
 }

@@ -12,13 +12,18 @@ import org.slf4j.LoggerFactory;
  * Writes every failure as the one error envelope:
  * {@code {"error": {"code", "message", "details", "request_id"}}}. An {@link ApiException} is
  * shown as it is; a bare status (404 no route, 405, 413 body too large) gets its standard code;
- * anything else is 500 {@code INTERNAL}, logged with its stack trace and never shown.
+ * anything else is 500 {@code INTERNAL}, logged with its stack trace and never shown. Its log lines
+ * name the request id in the message and in the MDC ({@code request_id}).
  */
 public final class FailureHandler implements Handler<RoutingContext> {
     private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
 
     @Override
     public void handle(RoutingContext ctx) {
+        ApiServer.withRequestId(ctx, () -> answer(ctx));
+    }
+
+    private void answer(RoutingContext ctx) {
         ApiException error = toApiException(ctx);
         if (ctx.response().headWritten()) {
             ctx.response().reset();

@@ -1,41 +1,55 @@
 package dev.heliograph.controlplane.api;
 
-import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
-import io.vertx.core.Future;
+import dev.heliograph.controlplane.health.Components;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code /healthz}: the process serves requests (always 200). {@code /readyz}: 200 when PostgreSQL
- * and ClickHouse both answer now, otherwise 503 with the failing dependency and its error.
+ * Health endpoints, all answered from the {@link Components} registry (no database call per
+ * request; the databases are probed in the background every few seconds):
+ * <ul>
+ *   <li>{@code GET /healthz}: the process serves requests; always 200.</li>
+ *   <li>{@code GET /readyz}: 200 {@code ready} when every required component (postgres, scheduler,
+ *       worker_pool, api_server) is {@code healthy}, else 503 {@code not_ready}; with the component
+ *       list. ClickHouse, the batcher and the configuration are not required: while ClickHouse is
+ *       down the batcher queues results and the API still serves targets, and a bad reload leaves the
+ *       last good configuration running.</li>
+ *   <li>{@code GET /api/v1/health}: always 200 (it reports, it does not gate):
+ *       {@code {"status": "healthy"|"unhealthy", "ready": bool, "components": [{"name", "required",
+ *       "health", "reason", "since"}]}}; {@code status} is {@code healthy} only when every component
+ *       is.</li>
+ * </ul>
  */
 public final class HealthHandler {
-    private final Pool postgres;
-    private final ClickHouseResultStore clickhouse;
+    private final Components components;
 
-    public HealthHandler(Pool postgres, ClickHouseResultStore clickhouse) {
-        this.postgres = postgres;
-        this.clickhouse = clickhouse;
+    public HealthHandler(Components components) {
+        this.components = components;
     }
 
-    /** Adds {@code /healthz} and {@code /readyz} to {@code router}. */
+    /** Adds {@code /healthz}, {@code /readyz} and {@code /api/v1/health} to {@code router}. */
     public void mount(Router router) {
         router.get("/healthz").handler(ctx -> Responses.json(ctx, 200, Map.of("status", "ok")));
         router.get("/readyz").handler(this::ready);
+        router.get("/api/v1/health").handler(this::components);
+    }
+
+    /** Answers the component list (the body of {@code GET /api/v1/health}); always 200. */
+    public void components(RoutingContext ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", components.allHealthy() ? "healthy" : "unhealthy");
+        body.put("ready", components.ready());
+        body.put("components", components.all());
+        Responses.json(ctx, 200, body);
     }
 
     private void ready(RoutingContext ctx) {
-        Future<Void> pg = postgres.query("SELECT 1").execute().mapEmpty();
-        Future<Void> ch = clickhouse.ping();
-        Future.join(pg, ch).onComplete(done -> {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("status", pg.succeeded() && ch.succeeded() ? "ready" : "not_ready");
-            body.put("postgres", pg.succeeded() ? "ok" : String.valueOf(pg.cause().getMessage()));
-            body.put("clickhouse", ch.succeeded() ? "ok" : String.valueOf(ch.cause().getMessage()));
-            Responses.json(ctx, pg.succeeded() && ch.succeeded() ? 200 : 503, body);
-        });
+        boolean ready = components.ready();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", ready ? "ready" : "not_ready");
+        body.put("components", components.all());
+        Responses.json(ctx, ready ? 200 : 503, body);
     }
 }

@@ -16,6 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code /api/v1/targets}: create, read, replace, delete and list targets. Every write is reported
@@ -25,9 +26,10 @@ public final class TargetHandler {
     private final PgTargetStore store;
     private final TargetRegistry registry;
     private final RegionId defaultRegion;
-    private final AddressGuard guard;
+    private final Supplier<AddressGuard> guard;
 
-    public TargetHandler(PgTargetStore store, TargetRegistry registry, RegionId defaultRegion, AddressGuard guard) {
+    /** @param guard the SSRF guard in force now (its allow-list can change at a reload) */
+    public TargetHandler(PgTargetStore store, TargetRegistry registry, RegionId defaultRegion, Supplier<AddressGuard> guard) {
         this.store = store;
         this.registry = registry;
         this.defaultRegion = defaultRegion;
@@ -123,7 +125,7 @@ public final class TargetHandler {
         if (!body.isObject()) {
             throw new ApiException(400, "MALFORMED_JSON", "request body must be a JSON object");
         }
-        return JsonBody.bind(body, TargetRequest.class, "").toDraft(defaultRegion, guard);
+        return JsonBody.bind(body, TargetRequest.class, "").toDraft(defaultRegion, guard.get());
     }
 
     static TargetId targetId(RoutingContext ctx) {

@@ -5,6 +5,7 @@ import dev.heliograph.probe.net.Cidr;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The control plane's configuration: one record per section, every key {@code snake_case} on the
@@ -21,8 +22,8 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
     }
 
     /**
-     * The control server: operator-only switches ({@code POST /-/reload}); bind it to loopback unless
-     * the network around it is trusted.
+     * The control server: operator-only switches ({@code POST /-/reload}, {@code GET /-/health});
+     * bind it to loopback unless the network around it is trusted. {@code port} 0 picks a free port.
      */
     public record Control(String host, int port) {
     }
@@ -62,8 +63,15 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
     public record Bulkhead(int maxPerHost) {
     }
 
-    /** Logging: {@code level} of Heliograph's loggers; {@code format} {@code auto} (text on a terminal, else JSON), {@code text} or {@code json}. */
+    /**
+     * Logging: {@code level} of Heliograph's loggers ({@code trace} .. {@code error}, any case, kept
+     * in lower case; applied live by a reload); {@code format} {@code auto} (text on a terminal, else
+     * JSON lines), {@code text} or {@code json}.
+     */
     public record Log(String level, String format) {
+        public Log {
+            level = level == null ? null : level.toLowerCase(Locale.ROOT);
+        }
     }
 
     /**
