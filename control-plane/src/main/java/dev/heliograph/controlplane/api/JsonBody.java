@@ -40,7 +40,7 @@ public final class JsonBody {
     /** Binds {@code json} to {@code type}; {@code prefix} is prepended to field paths in errors. */
     public static <T> T bind(JsonNode json, Class<T> type, String prefix) {
         try {
-            return Json.MAPPER.treeToValue(json, type);
+            return Json.STRICT.treeToValue(json, type);
         } catch (JsonProcessingException e) {
             throw fieldError(e, prefix);
         }

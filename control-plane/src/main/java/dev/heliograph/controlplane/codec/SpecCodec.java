@@ -24,7 +24,7 @@ public final class SpecCodec {
             case HTTP -> HttpSpec.class;
             case TCP -> TcpSpec.class;
         };
-        return Json.MAPPER.treeToValue(json, type);
+        return Json.STRICT.treeToValue(json, type);
     }
 
     /** The spec's JSON text, as stored in Postgres. */

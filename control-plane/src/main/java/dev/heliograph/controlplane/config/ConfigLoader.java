@@ -13,11 +13,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds the configuration from, in rising precedence: built-in defaults, a YAML file, environment
@@ -30,6 +32,14 @@ import java.util.Map;
 public final class ConfigLoader {
     /** Prefix of environment overrides. */
     public static final String ENV_PREFIX = "HELIOGRAPH_";
+
+    /**
+     * {@code HELIOGRAPH_*} variables that are not configuration keys: read by the launcher
+     * ({@code bin/heliograph}) and the project's scripts. Any other unknown {@code HELIOGRAPH_*}
+     * variable is reported, so a typo such as {@code HELIOGRAPH_API_PROT} does not pass silently.
+     */
+    static final Set<String> NOT_CONFIG = Set.of("HELIOGRAPH_JAR", "HELIOGRAPH_JAVA_OPTS", "HELIOGRAPH_CH_HTTP_PORT",
+            "HELIOGRAPH_CH_TCP_PORT");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -51,12 +61,19 @@ public final class ConfigLoader {
         if (file != null) {
             mergeFile(tree, file, known, problems);
         }
+        Set<String> envNames = new HashSet<>();
         for (String key : known.keySet()) {
-            String value = env.get(ENV_PREFIX + key.replace('.', '_').toUpperCase(Locale.ROOT));
+            String name = ENV_PREFIX + key.replace('.', '_').toUpperCase(Locale.ROOT);
+            envNames.add(name);
+            String value = env.get(name);
             if (value != null) {
                 put(tree, key, scalarOrList(value, known.get(key)));
             }
         }
+        env.keySet().stream()
+                .filter(name -> name.startsWith(ENV_PREFIX) && !envNames.contains(name) && !NOT_CONFIG.contains(name))
+                .sorted()
+                .forEach(name -> problems.add("environment: " + name + " is not a configuration key"));
         for (String override : overrides) {
             int eq = override.indexOf('=');
             String key = eq < 0 ? override : override.substring(0, eq).trim();

@@ -77,7 +77,11 @@ class TargetApiIT {
     @CsvSource(delimiter = '|', quoteCharacter = '^', value = {
             "unknown top-level field | ,\"colour\":\"blue\" | 400 | UNKNOWN_FIELD | colour",
             "unknown spec field | ,\"spec\":{\"url\":\"http://a/\",\"verb\":\"GET\"} | 400 | UNKNOWN_FIELD | spec.verb",
-            "wrong type | ,\"interval_s\":\"often\" | 400 | INVALID_FIELD_TYPE | interval_s"})
+            "wrong type | ,\"interval_s\":\"often\" | 400 | INVALID_FIELD_TYPE | interval_s",
+            "number as text | ,\"interval_s\":\"45\" | 400 | INVALID_FIELD_TYPE | interval_s",
+            "fraction for an integer | ,\"interval_s\":30.9 | 400 | INVALID_FIELD_TYPE | interval_s",
+            "number for a string | ,\"tags\":[6] | 400 | INVALID_FIELD_TYPE | tags[0]",
+            "text for a boolean | ,\"spec\":{\"url\":\"http://a/\",\"verify_tls\":\"no\"} | 400 | INVALID_FIELD_TYPE | spec.verify_tls"})
     void malformedFieldsAreRejectedWithTheirPath(String name, String extra, int status, String code, String field) {
         String body = extra.contains("\"spec\"")
                 ? "{\"name\":\"x\",\"kind\":\"http\",\"enabled\":false" + extra + "}"

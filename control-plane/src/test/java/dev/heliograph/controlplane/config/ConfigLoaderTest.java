@@ -37,7 +37,7 @@ class ConfigLoaderTest {
                   jitter_ms: 100
                 """);
         HeliographConfig config = ConfigLoader.load(file,
-                Map.of("HELIOGRAPH_API_PORT", "9100", "HELIOGRAPH_SCHEDULER_JITTER_MS", "200", "HELIOGRAPH_UNRELATED", "x"),
+                Map.of("HELIOGRAPH_API_PORT", "9100", "HELIOGRAPH_SCHEDULER_JITTER_MS", "200", "UNRELATED", "x"),
                 List.of("api.port=9200", "probe.allowed_cidrs=127.0.0.0/8, ::1/128"));
         assertThat(config.api().port()).isEqualTo(9200);
         assertThat(config.scheduler().jitterMs()).isEqualTo(200);
@@ -90,6 +90,15 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(scalar, Map.of(), List.of()))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
                         .containsExactly("probe.allowed_cidrs must be a list of strings (got \"10.0.0.0/8\")"));
+    }
+
+    @Test
+    void unknownHeliographVariablesAreReportedButTheLaunchersOwnAreNot() {
+        assertThatThrownBy(() -> ConfigLoader.load(null,
+                Map.of("HELIOGRAPH_API_PROT", "9090", "HELIOGRAPH_JAR", "/x.jar", "HELIOGRAPH_CH_HTTP_PORT", "8123", "PATH", "/bin"),
+                List.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .containsExactly("environment: HELIOGRAPH_API_PROT is not a configuration key"));
     }
 
     @Test
