@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,8 @@ import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.lookup.LookupResult;
@@ -47,6 +50,8 @@ public final class NameResolver {
     private final Duration maxTtl;
 
     /**
+     * A resolver that asks the system's name servers ({@code /etc/resolv.conf}).
+     *
      * @param timeout how long one query may wait for the resolvers before it fails with
      *                {@link ResolutionException.Reason#TIMEOUT}
      * @param minTtl  shortest time an answer stays cached (also used for hosts-file answers)
@@ -54,11 +59,27 @@ public final class NameResolver {
      * @param maxEntries most cached names
      */
     public NameResolver(Vertx vertx, Duration timeout, Duration minTtl, Duration maxTtl, long maxEntries) {
+        this(vertx, new ExtendedResolver(), timeout, minTtl, maxTtl, maxEntries);
+    }
+
+    /** A resolver that asks {@code servers} (host file first); the other parameters as above. */
+    public NameResolver(Vertx vertx, List<InetSocketAddress> servers, Duration timeout, Duration minTtl, Duration maxTtl,
+                        long maxEntries) {
+        this(vertx, new ExtendedResolver(servers.stream().<Resolver>map(SimpleResolver::new).toList()), timeout, minTtl, maxTtl,
+                maxEntries);
+    }
+
+    private NameResolver(Vertx vertx, ExtendedResolver resolver, Duration timeout, Duration minTtl, Duration maxTtl,
+                         long maxEntries) {
         this.vertx = vertx;
         this.minTtl = minTtl;
         this.maxTtl = maxTtl;
-        ExtendedResolver resolver = new ExtendedResolver();
+        // ExtendedResolver's own timeout does not reach the resolvers it wraps (they keep dnsjava's
+        // 10 s default), so every one gets the configured timeout.
         resolver.setTimeout(timeout);
+        for (Resolver each : resolver.getResolvers()) {
+            each.setTimeout(timeout);
+        }
         resolver.setRetries(1);
         this.session = LookupSession.defaultBuilder().resolver(resolver).clearCaches().build();
         this.cache = Caffeine.newBuilder()
@@ -160,7 +181,7 @@ public final class NameResolver {
         } else if (cause instanceof NoSuchRRSetException) {
             reason = ResolutionException.Reason.NO_ADDRESS;
             message = "host has no address record";
-        } else if (cause instanceof TimeoutException || cause instanceof java.net.SocketTimeoutException) {
+        } else if (isTimeout(cause)) {
             reason = ResolutionException.Reason.TIMEOUT;
             message = "resolver timed out";
         } else {
@@ -169,6 +190,20 @@ public final class NameResolver {
                     + (cause.getMessage() == null ? "" : " " + cause.getMessage());
         }
         return new ResolutionException(reason, message, cause);
+    }
+
+    /**
+     * dnsjava reports a resolver that never answered as a plain {@link java.io.IOException}
+     * ("Timed out while trying to resolve ..."), sometimes wrapping a timeout exception.
+     */
+    private static boolean isTimeout(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException
+                    || (t instanceof java.io.IOException && t.getMessage() != null && t.getMessage().startsWith("Timed out"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable unwrap(Throwable error) {
