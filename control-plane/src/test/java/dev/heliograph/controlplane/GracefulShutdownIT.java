@@ -11,9 +11,6 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import dev.heliograph.controlplane.codec.Json;
 import java.io.InputStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +35,7 @@ class GracefulShutdownIT {
 
     private TestServices services;
     private RecordingHttpServer slow;
-    private Process process;
-    private Path log;
-    private Path jarCopy;
+    private ControlPlaneProcess controlPlane;
 
     @BeforeEach
     void start() throws Exception {
@@ -48,19 +43,10 @@ class GracefulShutdownIT {
     }
 
     @AfterEach
+    @SuppressWarnings("try") // the resources are declared only to be closed
     void stop() throws Exception {
-        try {
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } finally {
-            if (slow != null) {
-                slow.close();
-            }
-            services.close();
-            if (jarCopy != null) {
-                Files.deleteIfExists(jarCopy);
-            }
+        try (TestServices databases = services; RecordingHttpServer target = slow; ControlPlaneProcess launched = controlPlane) {
+            // closed in reverse order, null ones skipped: the process, then the target, then the databases
         }
     }
 
@@ -68,10 +54,10 @@ class GracefulShutdownIT {
     void sigtermWithChecksInFlightLosesNoAcceptedResult() throws Exception {
         slow = new RecordingHttpServer(TARGET_DELAY);
         int port = freePort();
-        process = launch("api.port=" + port);
+        controlPlane = launch("api.port=" + port);
         try {
             ApiClient api = new ApiClient(port);
-            awaitHealthy(api);
+            controlPlane.awaitHealthy(api);
             createTargets(api, TARGETS, 3, 2_500);
             // Past the first round (every target checked at least once, earlier results flushed), then
             // signal while at least half the targets are mid-check.
@@ -80,7 +66,7 @@ class GracefulShutdownIT {
 
             signalAndAssertEveryResultStored(TARGET_DELAY);
         } catch (Throwable failure) {
-            System.err.println("---- tail of " + log + " ----\n" + tail(log, 60));
+            System.err.println("---- tail of " + controlPlane.log() + " ----\n" + controlPlane.tail(60));
             throw failure;
         }
     }
@@ -96,10 +82,10 @@ class GracefulShutdownIT {
     void sigtermDuringTwoThousandInFlightChecksExitsInTimeWithEveryResultStored() throws Exception {
         slow = new RecordingHttpServer(MANY_TARGETS_DELAY);
         int port = freePort();
-        process = launch("api.port=" + port, "bulkhead.max_per_host=10000");
+        controlPlane = launch("api.port=" + port, "bulkhead.max_per_host=10000");
         try {
             ApiClient api = new ApiClient(port);
-            awaitHealthy(api);
+            controlPlane.awaitHealthy(api);
             long creating = System.nanoTime();
             createTargets(api, MANY_TARGETS, 5, 4_900);
             System.out.printf("GracefulShutdownIT: %d targets created in %d ms%n", MANY_TARGETS,
@@ -109,7 +95,7 @@ class GracefulShutdownIT {
 
             signalAndAssertEveryResultStored(MANY_TARGETS_DELAY);
         } catch (Throwable failure) {
-            System.err.println("---- tail of " + log + " ----\n" + tail(log, 60));
+            System.err.println("---- tail of " + controlPlane.log() + " ----\n" + controlPlane.tail(60));
             throw failure;
         }
     }
@@ -135,6 +121,7 @@ class GracefulShutdownIT {
      * its row in ClickHouse and was answered, and that the log reports a clean stop.
      */
     private void signalAndAssertEveryResultStored(Duration targetDelay) throws Exception {
+        Process process = controlPlane.process();
         int inFlightAtSignal = slow.inProgress();
         int hitsAtSignal = slow.totalHits();
         long signalled = System.nanoTime();
@@ -159,40 +146,14 @@ class GracefulShutdownIT {
         assertThat(written).as(() -> "rows in check_results vs requests received " + breakdown()).isEqualTo(hits);
         assertThat(answered).as("requests answered vs received").isEqualTo(hits);
         assertThat(ok).as(() -> "rows with http_status 200 vs requests answered " + breakdown()).isEqualTo(answered);
-        String output = Files.readString(log, StandardCharsets.UTF_8);
+        String output = controlPlane.logText();
         assertThat(output).doesNotContain("NOT all written")
                 .contains("in-flight checks finished, results all written");
     }
 
-    /** Starts the launcher with this test's databases and {@code extra} settings; output goes to {@link #log}. */
-    private Process launch(String... extra) throws Exception {
-        String root = System.getProperty("heliograph.root");
-        Path jar = Path.of(System.getProperty("heliograph.jar"));
-        log = jar.getParent().resolve("graceful-shutdown-" + services.database() + ".log");
-        // A private copy: a concurrent build may replace or delete the shared JAR while the process runs.
-        jarCopy = Files.copy(jar, jar.getParent().resolve("graceful-shutdown-" + services.database() + ".jar"));
-        List<String> command = new ArrayList<>(List.of(root + "/bin/heliograph", "control-plane"));
-        for (String setting : services.overrides(extra)) {
-            command.add("--set");
-            command.add(setting);
-        }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().put("HELIOGRAPH_JAR", jarCopy.toString());
-        return builder.start();
-    }
-
-    private void awaitHealthy(ApiClient api) {
-        Await.until("GET /healthz answers 200", Duration.ofSeconds(60), () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("process exited with " + process.exitValue() + " before it was healthy");
-            }
-            try {
-                return api.get("/healthz").status() == 200;
-            } catch (IllegalStateException notListening) {
-                return false;
-            }
-        });
+    /** Starts the launcher with this test's databases and {@code extra} settings. */
+    private ControlPlaneProcess launch(String... extra) throws Exception {
+        return ControlPlaneProcess.start(services, "graceful-shutdown", List.of(), environment -> { }, extra);
     }
 
     /** {@code n}: rows of check_results; {@code ok}: those with http_status 200. */
@@ -225,15 +186,6 @@ class GracefulShutdownIT {
     private static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static String tail(Path file, int lines) {
-        try {
-            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (Exception e) {
-            return "(no log: " + e + ")";
         }
     }
 }

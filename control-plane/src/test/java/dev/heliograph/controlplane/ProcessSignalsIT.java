@@ -29,9 +29,7 @@ import org.junit.jupiter.api.Test;
 class ProcessSignalsIT {
     private TestServices services;
     private RecordingHttpServer slow;
-    private Process process;
-    private Path log;
-    private Path jarCopy;
+    private ControlPlaneProcess controlPlane;
     private Path config;
 
     @BeforeEach
@@ -43,31 +41,26 @@ class ProcessSignalsIT {
     }
 
     @AfterEach
+    @SuppressWarnings("try") // the resources are declared only to be closed
     void stop() throws Exception {
-        try {
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+        try (TestServices databases = services; RecordingHttpServer target = slow; ControlPlaneProcess launched = controlPlane) {
+            // closed in reverse order, null ones skipped: the process, then the target, then the databases
         } finally {
-            slow.close();
-            services.close();
             Files.deleteIfExists(config);
-            if (jarCopy != null) {
-                Files.deleteIfExists(jarCopy);
-            }
         }
     }
 
     @Test
     void sighupReloadsTheConfigFileAndLogsAreJsonLinesWithRequestIds() throws Exception {
         int port = freePort();
-        process = launch("api.port=" + port);
+        controlPlane = launch("api.port=" + port);
+        Process process = controlPlane.process();
         try {
             ApiClient api = new ApiClient(port);
-            awaitHealthy(api);
+            controlPlane.awaitHealthy(api);
 
             Files.writeString(config, "pool:\n  max_concurrent_checks: 700\nlog:\n  level: debug\n");
-            signal("HUP");
+            controlPlane.signal("HUP");
             Await.until("config reloaded by SIGHUP", Duration.ofSeconds(10),
                     () -> configReason(api).contains("applied [pool.max_concurrent_checks, log.level]"));
             assertThat(configHealth(api)).isEqualTo("healthy");
@@ -77,7 +70,7 @@ class ProcessSignalsIT {
                     () -> jsonLines().stream().anyMatch(line -> "it-sighup-1".equals(line.path("mdc").path("request_id").asText())));
 
             Files.writeString(config, "pool:\n  max_concurrent_checks: [oops\n");
-            signal("HUP");
+            controlPlane.signal("HUP");
             Await.until("config unhealthy after a bad file", Duration.ofSeconds(10), () -> configHealth(api).equals("unhealthy"));
             assertThat(configReason(api)).contains("cannot read");
             assertThat(api.get("/readyz").status()).isEqualTo(200);
@@ -94,7 +87,7 @@ class ProcessSignalsIT {
             assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
             assertThat(process.exitValue()).as("graceful stop with nothing lost").isZero();
         } catch (Throwable failure) {
-            System.err.println("---- tail of " + log + " ----\n" + tail(60));
+            System.err.println("---- tail of " + controlPlane.log() + " ----\n" + controlPlane.tail(60));
             throw failure;
         }
     }
@@ -102,10 +95,11 @@ class ProcessSignalsIT {
     @Test
     void secondSigtermWhileStoppingExitsAtOnce() throws Exception {
         int port = freePort();
-        process = launch("api.port=" + port);
+        controlPlane = launch("api.port=" + port);
+        Process process = controlPlane.process();
         try {
             ApiClient api = new ApiClient(port);
-            awaitHealthy(api);
+            controlPlane.awaitHealthy(api);
             for (int i = 0; i < 10; i++) {
                 String body = "{\"name\":\"slow-" + i + "\",\"kind\":\"http\",\"spec\":{\"url\":\"" + slow.url("/slow/" + i)
                         + "\"},\"interval_s\":10,\"timeout_ms\":9000}";
@@ -113,57 +107,27 @@ class ProcessSignalsIT {
             }
             Await.until("slow checks in flight", Duration.ofSeconds(15), () -> slow.inProgress() >= 5);
 
-            signal("TERM");
-            Await.until("the graceful stop began", Duration.ofSeconds(5), () -> tail(200).contains("stopping within"));
+            controlPlane.signal("TERM");
+            Await.until("the graceful stop began", Duration.ofSeconds(5), () -> controlPlane.tail(200).contains("stopping within"));
             assertThat(process.isAlive()).as("still waiting for checks in flight").isTrue();
             long second = System.nanoTime();
-            signal("TERM");
+            controlPlane.signal("TERM");
 
             assertThat(process.waitFor(3, TimeUnit.SECONDS)).as("exited soon after the second SIGTERM").isTrue();
             long exitMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - second);
             System.out.printf("ProcessSignalsIT: exit %d ms after the second SIGTERM, code %d%n", exitMs, process.exitValue());
             assertThat(process.exitValue()).isEqualTo(143);
-            assertThat(Files.readString(log, StandardCharsets.UTF_8)).contains("second SIGTERM while stopping");
+            assertThat(controlPlane.logText()).contains("second SIGTERM while stopping");
         } catch (Throwable failure) {
-            System.err.println("---- tail of " + log + " ----\n" + tail(60));
+            System.err.println("---- tail of " + controlPlane.log() + " ----\n" + controlPlane.tail(60));
             throw failure;
         }
     }
 
-    /** Starts the launcher with {@code --config} and this test's databases; output goes to {@link #log}. */
-    private Process launch(String... extra) throws Exception {
-        String root = System.getProperty("heliograph.root");
-        Path jar = Path.of(System.getProperty("heliograph.jar"));
-        log = jar.getParent().resolve("process-signals-" + services.database() + ".log");
-        // A private copy: a concurrent build may replace or delete the shared JAR while the process runs.
-        jarCopy = Files.copy(jar, jar.getParent().resolve("process-signals-" + services.database() + ".jar"));
-        List<String> command = new ArrayList<>(List.of(root + "/bin/heliograph", "control-plane", "--config", config.toString()));
-        for (String setting : services.overrides(extra)) {
-            command.add("--set");
-            command.add(setting);
-        }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("HELIOGRAPH_JAR", jarCopy.toString());
-        builder.environment().remove("HELIOGRAPH_LOG_LEVEL");
-        return builder.start();
-    }
-
-    private void signal(String name) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
-        assertThat(kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + name).isTrue();
-    }
-
-    private void awaitHealthy(ApiClient api) {
-        Await.until("GET /healthz answers 200", Duration.ofSeconds(60), () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("process exited with " + process.exitValue() + " before it was healthy");
-            }
-            try {
-                return api.get("/healthz").status() == 200;
-            } catch (IllegalStateException notListening) {
-                return false;
-            }
-        });
+    /** Starts the launcher with {@code --config} and this test's databases, without {@code HELIOGRAPH_LOG_LEVEL}. */
+    private ControlPlaneProcess launch(String... extra) throws Exception {
+        return ControlPlaneProcess.start(services, "process-signals", List.of("--config", config.toString()),
+                environment -> environment.remove("HELIOGRAPH_LOG_LEVEL"), extra);
     }
 
     private static Optional<JsonNode> configComponent(ApiClient api) {
@@ -191,9 +155,9 @@ class ProcessSignalsIT {
         List<JsonNode> lines = new ArrayList<>();
         List<String> all;
         try {
-            all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            all = Files.readAllLines(controlPlane.log(), StandardCharsets.UTF_8);
         } catch (Exception e) {
-            throw new AssertionError("cannot read " + log, e);
+            throw new AssertionError("cannot read " + controlPlane.log(), e);
         }
         for (int i = 0; i < all.size(); i++) {
             String line = all.get(i);
@@ -214,15 +178,6 @@ class ProcessSignalsIT {
     private static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private String tail(int lines) {
-        try {
-            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (Exception e) {
-            return "(no log: " + e + ")";
         }
     }
 }
