@@ -124,6 +124,22 @@ class ProbeEngineBreakerTest {
         assertThat(server.requests()).isEqualTo(6);
     }
 
+    /** Regression: one tenant's failing assertion (a 404 on its own path) opened the breaker every tenant shares. */
+    @Test
+    void aTenantsFailingAssertionsNeverOpenTheSharedBreaker() throws Exception {
+        startEngine(8, Duration.ofSeconds(2), BREAKER);
+        Check wrongPath = check(TENANT_A, server.url("/status/404"));
+        for (int i = 0; i < 6; i++) {
+            CheckResult result = run(vertx, engine, wrongPath);
+            assertThat(result.status()).isEqualTo(Status.DOWN);
+            assertThat(result.error()).isEqualTo("wanted 2xx, got 404");
+        }
+        assertThat(breakers("open")).isZero();
+        CheckResult other = run(vertx, engine, check(TENANT_B, server.url("/ok")));
+        assertThat(other.status()).isEqualTo(Status.UP);
+        assertThat(other.error()).isEmpty();
+    }
+
     @Test
     void closedPortOpensTheBreakerOfItsHost() throws Exception {
         startEngine(8, Duration.ofSeconds(2), BREAKER);

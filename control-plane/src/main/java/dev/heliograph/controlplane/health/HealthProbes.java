@@ -71,14 +71,16 @@ public final class HealthProbes {
         if (running.putIfAbsent(name, Boolean.TRUE) != null) {
             return;
         }
-        Future<String> outcome;
+        Future<String> check;
         try {
-            outcome = probe.check().timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            check = probe.check();
         } catch (RuntimeException e) {
-            outcome = Future.failedFuture(e);
+            check = Future.failedFuture(e);
         }
-        outcome.onComplete(done -> {
-            running.remove(name);
+        // A hung probe is reported unhealthy at the timeout, but the next one starts only when the
+        // hung one really ends, so probes never pile up on a stuck dependency.
+        check.onComplete(ended -> running.remove(name));
+        check.timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS).onComplete(done -> {
             if (stopped) {
                 return;
             }

@@ -37,6 +37,7 @@ public final class TargetRegistry {
     // Writes reported while a re-read runs: id → the new target, or empty when deleted.
     private final Map<TargetId, Optional<Target>> reportedDuringRead = new LinkedHashMap<>();
     private int readsRunning;
+    private boolean periodicRunning;
     private long timer = -1;
 
     public TargetRegistry(Vertx vertx, PgTargetStore store, ProbeEngine engine, RegionId region, Duration refreshInterval) {
@@ -68,8 +69,25 @@ public final class TargetRegistry {
     }
 
     private synchronized void schedule() {
-        timer = vertx.setPeriodic(refreshInterval.toMillis(), id -> refresh()
-                .onFailure(error -> LOG.warn("target refresh from postgres failed: {}", error.getMessage())));
+        timer = vertx.setPeriodic(refreshInterval.toMillis(), id -> periodicRefresh());
+    }
+
+    /** One periodic re-read at a time: a tick that finds one still running is skipped. */
+    private void periodicRefresh() {
+        synchronized (this) {
+            if (periodicRunning) {
+                return;
+            }
+            periodicRunning = true;
+        }
+        refresh().onComplete(done -> {
+            synchronized (this) {
+                periodicRunning = false;
+            }
+            if (done.failed()) {
+                LOG.warn("target refresh from postgres failed: {}", done.cause().getMessage());
+            }
+        });
     }
 
     /** A target was created or updated through the API. */

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.vertx.core.Future;
+import io.netty.util.NetUtil;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,7 +15,6 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ExtendedResolver;
@@ -41,7 +41,6 @@ import org.xbill.DNS.lookup.NoSuchRRSetException;
 public final class NameResolver {
     /** How long a timeout or server failure is remembered. */
     public static final Duration FAILURE_TTL = Duration.ofSeconds(1);
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final Vertx vertx;
     private final LookupSession session;
@@ -113,14 +112,21 @@ public final class NameResolver {
         return new Answer(null, failure, definite ? minTtl : FAILURE_TTL);
     }
 
-    /** The address itself when {@code host} is an IPv4 or IPv6 literal, otherwise {@code null}. */
+    /**
+     * The address itself when {@code host} is an IPv4 or IPv6 literal, otherwise {@code null}.
+     * Parsed by Netty without any resolver: {@code InetAddress.getByName} would send a name that
+     * only looks like an address ({@code 999.1.1.1}) to the system resolver, blocking the caller.
+     */
     public static InetAddress literal(String host) {
         String text = stripBrackets(host);
-        if (!IPV4.matcher(text).matches() && text.indexOf(':') < 0) {
-            return null;
-        }
+        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(text);
         try {
-            return InetAddress.getByName(text); // a literal: parsed, never looked up
+            if (bytes != null) {
+                return InetAddress.getByAddress(bytes);
+            }
+            // Netty skips some mixed IPv6 forms (64:ff9b::10.0.0.1); in brackets the JDK parses
+            // them as literals and never asks a resolver.
+            return text.indexOf(':') >= 0 ? InetAddress.getByName("[" + text + "]") : null;
         } catch (UnknownHostException e) {
             return null;
         }

@@ -131,7 +131,24 @@ public final class CheckGate {
             return;
         }
         verdicts.put(target, status); // before the breaker may open on it, so circuit_open reports it
-        breaker.onResult(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, status);
+        Status forHost = hostFailed(done.result()) ? Status.DOWN : Status.UP;
+        breaker.onResult(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, forHost);
+    }
+
+    /**
+     * Whether a check says the host itself is failing: no answer at all (name, connect, TLS,
+     * timeout, reset) or an HTTP 5xx. A tenant's own assertion failing ("wanted 2xx, got 404",
+     * missing body text, a TCP answer without the expected text) says nothing about the host, and
+     * the breaker is shared by every tenant of that host, so it must not open on it.
+     */
+    static boolean hostFailed(CheckResult result) {
+        if (result.status() != Status.DOWN) {
+            return false;
+        }
+        if (result.httpStatus() != 0) {
+            return result.httpStatus() >= 500;
+        }
+        return !result.error().startsWith("expected ");
     }
 
     private CheckResult saturated(Check check) {

@@ -42,14 +42,28 @@ class AddressGuardTest {
             "255.255.255.255 | reserved address",
             "::ffff:127.0.0.1 | loopback address",
             "::ffff:169.254.169.254 | cloud metadata address",
-            "::ffff:10.0.0.1 | private address (RFC 1918)"})
+            "::ffff:10.0.0.1 | private address (RFC 1918)",
+            "::127.0.0.1 | loopback address",
+            "::ffff:0:127.0.0.1 | loopback address",
+            "64:ff9b::a9fe:a9fe | cloud metadata address",
+            "64:ff9b::10.0.0.1 | private address (RFC 1918)",
+            "64:ff9b:1::a00:1 | local-use NAT64 address",
+            "2002:7f00:1:: | loopback address",
+            "2002:a9fe:a9fe::1 | cloud metadata address",
+            "2001:0:4136:e378:8000:63bf:80ff:fffe | loopback address",
+            "fec0::1 | site-local address",
+            "100::1 | discard-only address",
+            "2001:db8::1 | documentation address",
+            "192.0.0.170 | reserved address (IETF protocol assignments)",
+            "198.18.0.1 | reserved address (benchmarking)",
+            "203.0.113.9 | documentation address"})
     void blockedClassesAreRefusedWithTheirReason(String address, String reason) {
         assertThat(AddressGuard.strict().refusal(ip(address))).hasValueSatisfying(r -> assertThat(r).startsWith(reason + " "));
     }
 
     @ParameterizedTest(name = "{0} is allowed")
     @ValueSource(strings = {"93.184.216.34", "8.8.8.8", "172.15.255.255", "172.32.0.1", "100.63.255.255", "100.128.0.1",
-            "2606:4700::1111", "::ffff:93.184.216.34"})
+            "2606:4700::1111", "::ffff:93.184.216.34", "64:ff9b::5db8:d822", "2002:5db8:d822::1"})
     void publicAddressesPass(String address) {
         assertThat(AddressGuard.strict().refusal(ip(address))).isEmpty();
     }

@@ -41,6 +41,9 @@ class NameResolverTest {
 
     @Test
     void namesAreNotLiterals() {
+        // Regression: these went to the system resolver through InetAddress.getByName, on an event loop.
+        assertThat(NameResolver.literal("999.1.1.1")).isNull();
+        assertThat(NameResolver.literal("256.0.0.1")).isNull();
         assertThat(NameResolver.literal("localhost")).isNull();
         assertThat(NameResolver.literal("example.com")).isNull();
     }
