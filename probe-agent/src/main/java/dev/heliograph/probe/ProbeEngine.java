@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +69,6 @@ public final class ProbeEngine {
     private final CheckExecutors executors;
     private final EngineMetrics metrics;
     private final CheckGate gate;
-    private final AtomicLong completed = new AtomicLong();
     private volatile EngineSettings settings;
     private CheckScheduler scheduler;
 
@@ -217,19 +215,9 @@ public final class ProbeEngine {
         });
     }
 
-    /** The number of targets scheduled now. */
-    public Future<Integer> scheduledTargets() {
-        return scheduler.size();
-    }
-
     /** The worker pool, for its gauges. */
     public WorkerPool pool() {
         return pool;
-    }
-
-    /** Scheduled checks finished since start (including short-circuited and saturated ones). */
-    public long completedChecks() {
-        return completed.get();
     }
 
     private boolean schedulable(Target target) {
@@ -237,10 +225,7 @@ public final class ProbeEngine {
     }
 
     private void dispatch(Check check) {
-        runNow(check).onSuccess(result -> {
-            completed.incrementAndGet();
-            sink.offer(result);
-        });
+        runNow(check).onSuccess(sink::offer);
     }
 
     /** Runs {@code check} in its pool slot: records its scheduler lag and, once done, its times. */

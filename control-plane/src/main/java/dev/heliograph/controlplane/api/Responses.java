@@ -29,13 +29,6 @@ public final class Responses {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", items);
         body.put("next_cursor", nextCursor);
-        try {
-            ctx.response()
-                    .setStatusCode(200)
-                    .putHeader("content-type", "application/json; charset=utf-8")
-                    .end(Json.MAPPER.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            ctx.fail(e);
-        }
+        json(ctx, 200, body);
     }
 }

@@ -55,11 +55,6 @@ public record Cidr(byte[] network, int prefixLength) {
         return (candidate[full] & mask) == (network[full] & mask);
     }
 
-    /** Whether this is an IPv4 network. */
-    public boolean isIpv4() {
-        return network.length == 4;
-    }
-
     @Override
     public String toString() {
         try {
