@@ -1,7 +1,7 @@
 package dev.heliograph.controlplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.heliograph.controlplane.codec.Json;
+import dev.heliograph.probe.codec.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

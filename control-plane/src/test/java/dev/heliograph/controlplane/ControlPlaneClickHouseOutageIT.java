@@ -8,7 +8,7 @@ import com.clickhouse.client.api.query.QuerySettings;
 import com.clickhouse.data.ClickHouseFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import dev.heliograph.controlplane.codec.Json;
+import dev.heliograph.probe.codec.Json;
 import dev.heliograph.controlplane.pipeline.BatcherStats;
 import io.vertx.core.Vertx;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package dev.heliograph.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.heliograph.controlplane.codec.Json;
+import dev.heliograph.probe.codec.Json;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;

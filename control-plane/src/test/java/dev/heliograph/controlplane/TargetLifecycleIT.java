@@ -3,7 +3,7 @@ package dev.heliograph.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.heliograph.controlplane.codec.Json;
+import dev.heliograph.probe.codec.Json;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.TargetId;
 import io.vertx.core.Vertx;
@@ -183,7 +183,7 @@ class TargetLifecycleIT {
                 + java.util.UUID.fromString(targetId) + "') FORMAT JSONEachRow";
         try (com.clickhouse.client.api.Client client = services.clickhouse();
              com.clickhouse.client.api.query.QueryResponse response = client.query(sql).get(30, TimeUnit.SECONDS)) {
-            return dev.heliograph.controlplane.codec.Json.MAPPER.readTree(response.getInputStream()).path("n").asLong();
+            return dev.heliograph.probe.codec.Json.MAPPER.readTree(response.getInputStream()).path("n").asLong();
         }
     }
 

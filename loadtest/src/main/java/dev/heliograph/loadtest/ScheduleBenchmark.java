@@ -7,7 +7,7 @@ import com.clickhouse.data.ClickHouseFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.management.OperatingSystemMXBean;
 import dev.heliograph.controlplane.ControlPlane;
-import dev.heliograph.controlplane.codec.Json;
+import dev.heliograph.probe.codec.Json;
 import dev.heliograph.controlplane.config.ConfigLoader;
 import dev.heliograph.controlplane.config.HeliographConfig;
 import io.vertx.core.Vertx;

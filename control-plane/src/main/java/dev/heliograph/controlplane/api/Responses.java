@@ -1,7 +1,7 @@
 package dev.heliograph.controlplane.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.heliograph.controlplane.codec.Json;
+import dev.heliograph.probe.codec.Json;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.heliograph.controlplane.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.heliograph.controlplane.codec.SpecCodec;
+import dev.heliograph.probe.codec.SpecCodec;
 import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.CheckSpec;
 import dev.heliograph.domain.FieldError;

@@ -1,7 +1,7 @@
 package dev.heliograph.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.heliograph.controlplane.codec.Json;
+import dev.heliograph.probe.codec.Json;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Target;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.heliograph.controlplane.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.heliograph.controlplane.codec.Json;
+import dev.heliograph.probe.codec.Json;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

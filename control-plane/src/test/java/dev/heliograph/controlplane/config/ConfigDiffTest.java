@@ -42,7 +42,7 @@ class ConfigDiffTest {
         for (String key : ConfigDiff.LIVE_KEYS) {
             String section = key.substring(0, key.indexOf('.'));
             String name = key.substring(key.indexOf('.') + 1);
-            assertThat(dev.heliograph.controlplane.codec.Json.MAPPER.valueToTree(defaults).path(section).has(name))
+            assertThat(dev.heliograph.probe.codec.Json.MAPPER.valueToTree(defaults).path(section).has(name))
                     .as(key).isTrue();
         }
     }

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import dev.heliograph.controlplane.Await;
 import dev.heliograph.controlplane.PrivateClickHouse;
-import dev.heliograph.controlplane.codec.Json;
+import dev.heliograph.probe.codec.Json;
 import dev.heliograph.controlplane.config.HeliographConfig;
 import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
 import dev.heliograph.controlplane.storage.clickhouse.ClickHouseSql;

@@ -8,7 +8,7 @@ import com.clickhouse.data.ClickHouseFormat;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import dev.heliograph.controlplane.codec.Json;
+import dev.heliograph.probe.codec.Json;
 import dev.heliograph.controlplane.config.HeliographConfig;
 import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.CheckResult;

@@ -1,8 +1,8 @@
 package dev.heliograph.controlplane.storage.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.heliograph.controlplane.codec.Json;
-import dev.heliograph.controlplane.codec.SpecCodec;
+import dev.heliograph.probe.codec.Json;
+import dev.heliograph.probe.codec.SpecCodec;
 import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.RegionId;

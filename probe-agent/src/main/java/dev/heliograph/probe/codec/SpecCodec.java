@@ -1,4 +1,4 @@
-package dev.heliograph.controlplane.codec;
+package dev.heliograph.probe.codec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.heliograph.controlplane.codec;
+package dev.heliograph.probe.codec;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;

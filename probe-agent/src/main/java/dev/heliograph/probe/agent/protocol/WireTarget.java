@@ -1,0 +1,49 @@
+package dev.heliograph.probe.agent.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.heliograph.domain.CheckKind;
+import dev.heliograph.domain.OrgId;
+import dev.heliograph.domain.RegionId;
+import dev.heliograph.domain.Target;
+import dev.heliograph.domain.TargetId;
+import dev.heliograph.probe.codec.Json;
+import dev.heliograph.probe.codec.SpecCodec;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A target as sent to an agent: what the agent's engine needs to check it, nothing more.
+ *
+ * @param kind       {@code http} or {@code tcp}; selects the shape of {@code spec}
+ * @param intervalS  s between checks
+ * @param timeoutMs  ms one check may take
+ * @param version    the target's version (grows on every change)
+ */
+public record WireTarget(UUID id, UUID orgId, String name, String kind, JsonNode spec, int intervalS, int timeoutMs,
+                         long version) {
+    /** The wire form of {@code target}. */
+    public static WireTarget of(Target target) {
+        return new WireTarget(target.id().value(), target.orgId().value(), target.name(), target.kind().wire(),
+                Json.MAPPER.valueToTree(target.spec()), (int) target.interval().toSeconds(),
+                (int) target.timeout().toMillis(), target.version());
+    }
+
+    /**
+     * The target, to be checked from {@code region}. Throws {@link UncheckedIOException} when the
+     * spec does not match its kind (a control plane of another version).
+     */
+    public Target toTarget(RegionId region) {
+        CheckKind checkKind = CheckKind.fromWire(kind);
+        try {
+            return new Target(new TargetId(id), new OrgId(orgId), name, SpecCodec.read(checkKind, spec),
+                    Duration.ofSeconds(intervalS), Duration.ofMillis(timeoutMs), List.of(region), Set.of(), true,
+                    Instant.EPOCH, Instant.EPOCH, version);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException("spec of target " + id + " does not match kind " + kind, e);
+        }
+    }
+}
