@@ -1,6 +1,15 @@
 package dev.heliograph.controlplane;
 
+import dev.heliograph.controlplane.agents.AgentDrain;
+import dev.heliograph.controlplane.agents.AgentGate;
+import dev.heliograph.controlplane.agents.AgentHub;
+import dev.heliograph.controlplane.agents.AgentServer;
+import dev.heliograph.controlplane.agents.AgentStore;
+import dev.heliograph.controlplane.agents.RegionCatalog;
+import dev.heliograph.controlplane.api.AgentHandler;
 import dev.heliograph.controlplane.api.ApiServer;
+import dev.heliograph.controlplane.api.OnDemandHandler;
+import dev.heliograph.controlplane.api.RegionHandler;
 import dev.heliograph.controlplane.api.HealthHandler;
 import dev.heliograph.controlplane.api.ResultHandler;
 import dev.heliograph.controlplane.api.TargetHandler;
@@ -32,12 +41,14 @@ import io.vertx.sqlclient.PoolOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The control-plane process, assembled: Postgres (migrated) → ClickHouse (migrated) → result
- * batcher → probe engine for the local region → target registry → REST API → control server.
+ * batcher → probe engine for the local region → agent server and hub for the other regions →
+ * target registry → REST API → control server.
  * {@link #start} brings them up in that order; {@link #stop} takes them down in reverse so that no
  * accepted result is lost: stop scheduling, let in-flight checks finish, flush the batcher, close
  * the rest.
@@ -65,6 +76,8 @@ public final class ControlPlane {
     private TargetRegistry registry;
     private ApiServer api;
     private ControlServer control;
+    private AgentServer agentServer;
+    private String agentServerDeployment;
     private ConfigReloader reloader;
     private HealthProbes probes;
 
@@ -82,6 +95,7 @@ public final class ControlPlane {
         components.register(Components.WORKER_POOL, true);
         components.register(Components.API_SERVER, true);
         components.register(Components.CONTROL_SERVER, false);
+        components.register(Components.AGENT_SERVER, true);
         metrics.bindComponents(components);
     }
 
@@ -142,25 +156,58 @@ public final class ControlPlane {
             return startServers(clock);
         }).compose(v -> {
             probes = startProbes();
-            LOG.info("api listening on http://{}:{} (region {}), control server on http://{}:{}", config.api().host(),
-                    api.port(), config.scheduler().region(), config.control().host(), control.port());
+            LOG.info("api listening on http://{}:{} (region {}), agent server on http://{}:{}, control server on http://{}:{}",
+                    config.api().host(), api.port(), config.scheduler().region(), config.agents().host(), agentServer.port(),
+                    config.control().host(), control.port());
             return Future.<Void>succeededFuture();
         });
     }
 
     private Future<Void> startServers(Clock clock) {
         PgTargetStore targets = new PgTargetStore(postgres);
+        AgentStore agentStore = new AgentStore(postgres);
         RegionId region = new RegionId(config.scheduler().region());
-        registry = new TargetRegistry(vertx, targets, engine, region, Duration.ofSeconds(config.scheduler().refreshIntervalS()));
-        LiveSettings live = new LiveSettings(config, engine, registry);
-        reloader = new ConfigReloader(vertx, source, config, components, live::apply);
+        RegionCatalog regions = new RegionCatalog();
+        HeliographConfig.Agents a = config.agents();
+        AgentGate gate = new AgentGate(clock);
+        gate.bindTo(metrics.registry());
+        AgentHub.Settings hubSettings = new AgentHub.Settings(region, Duration.ofSeconds(a.pollHoldS()),
+                Duration.ofSeconds(a.thresholdS()), Duration.ofSeconds(a.evaluateIntervalS()),
+                Duration.ofSeconds(a.autoDeleteAfterS()), Duration.ofSeconds(a.onDemandTimeoutS()));
+        agentServer = new AgentServer(new AgentServer.Settings(a.host(), a.port(), hubSettings, a.signatureWindowS(),
+                a.retryAfterS(), a.heartbeatIntervalS(), a.maxBodyBytes()), agentStore, batcher, clickhouse, gate::isOpen, clock);
         HealthHandler health = new HealthHandler(components);
-        return registry.start().compose(loaded -> ApiServer.start(vertx, config.api().host(), config.api().port(),
-                config.api().maxBodyBytes(), new TargetHandler(targets, registry, region, live::guard),
-                new ResultHandler(targets, clickhouse, clock), health, metrics.scrapeHandler())).compose(server -> {
-                    api = server;
-                    components.healthy(Components.API_SERVER, "listening on " + config.api().host() + ":" + server.port());
-                    return ControlServer.start(vertx, config.control().host(), config.control().port(), reloader, health);
+        return agentStore.ensureRegion(region, "the control plane's own region")
+                .compose(v -> agentStore.regionNames())
+                .compose(names -> {
+                    regions.load(names);
+                    return vertx.deployVerticle(agentServer);
+                }).compose(deployment -> {
+                    agentServerDeployment = deployment;
+                    AgentHub hub = agentServer.hub();
+                    hub.bindTo(metrics.registry());
+                    components.healthy(Components.AGENT_SERVER, "listening on " + a.host() + ":" + agentServer.port());
+                    registry = new TargetRegistry(vertx, targets, engine, hub, Duration.ofSeconds(config.scheduler().refreshIntervalS()));
+                    LiveSettings live = new LiveSettings(config, engine, registry);
+                    reloader = new ConfigReloader(vertx, source, config, components, live::apply);
+                    AgentDrain drain = new AgentDrain(vertx, hub, clock);
+                    drain.bindTo(metrics.registry());
+                    TargetHandler targetHandler = new TargetHandler(targets, registry, region, live::guard, regions::contains);
+                    OnDemandHandler onDemand = new OnDemandHandler(targets, hub, engine, batcher, region, live::guard,
+                            regions::contains, clock);
+                    RegionHandler regionHandler = new RegionHandler(agentStore, regions, region, Duration.ofHours(a.tokenTtlH()), clock);
+                    AgentHandler agentHandler = new AgentHandler(hub);
+                    ResultHandler resultHandler = new ResultHandler(targets, clickhouse, clock);
+                    return registry.start().compose(loaded -> ApiServer.start(vertx, config.api().host(), config.api().port(),
+                            config.api().maxBodyBytes(), health, metrics.scrapeHandler(),
+                            List.of(onDemand::mount, targetHandler::mount, resultHandler::mount, regionHandler::mount,
+                                    agentHandler::mount)))
+                            .compose(server -> {
+                                api = server;
+                                components.healthy(Components.API_SERVER, "listening on " + config.api().host() + ":" + server.port());
+                                return ControlServer.start(vertx, config.control().host(), config.control().port(), reloader,
+                                        health, gate, drain);
+                            });
                 }).map(server -> {
                     control = server;
                     components.healthy(Components.CONTROL_SERVER, "listening on " + config.control().host() + ":" + server.port());
@@ -216,7 +263,11 @@ public final class ControlPlane {
             registry.stop();
         }
         components.exited(Components.SCHEDULER, "stopped");
-        Future<Boolean> checks = engine == null ? Future.succeededFuture(true) : engine.shutdown(remaining(deadline, 0.6));
+        // Agents first: a batch cut off here is not acknowledged, so its agent sends it again later.
+        Future<Boolean> checks = closeAgentServer().recover(error -> {
+            LOG.warn("closing the agent server failed: {}", error.getMessage());
+            return Future.succeededFuture();
+        }).compose(v -> engine == null ? Future.succeededFuture(true) : engine.shutdown(remaining(deadline, 0.6)));
         return checks.compose(checksDone -> {
             components.exited(Components.WORKER_POOL, checksDone ? "stopped, checks finished" : "stopped, checks cut off");
             return (batcher == null ? Future.succeededFuture(true) : batcher.drain(remaining(deadline, 0.9)))
@@ -232,9 +283,10 @@ public final class ControlPlane {
     private Future<Void> closeResources() {
         Future<Void> apiClosed = api == null ? Future.succeededFuture() : api.close();
         Future<Void> controlClosed = control == null ? Future.succeededFuture() : control.close();
-        return Future.join(apiClosed, controlClosed).transform(v -> {
+        return Future.join(apiClosed, controlClosed, closeAgentServer()).transform(v -> {
             components.exited(Components.API_SERVER, "closed");
             components.exited(Components.CONTROL_SERVER, "closed");
+            components.exited(Components.AGENT_SERVER, "closed");
             if (postgres != null) {
                 postgres.close();
             }
@@ -247,6 +299,15 @@ public final class ControlPlane {
         });
     }
 
+    private Future<Void> closeAgentServer() {
+        if (agentServerDeployment == null) {
+            return Future.succeededFuture();
+        }
+        String deployment = agentServerDeployment;
+        agentServerDeployment = null;
+        return vertx.undeploy(deployment);
+    }
+
     private static Duration remaining(Instant deadline, double share) {
         long left = Duration.between(Instant.now(), deadline).toMillis();
         return Duration.ofMillis(Math.max(1, (long) (left * share)));
@@ -255,6 +316,11 @@ public final class ControlPlane {
     /** The port the API listens on. */
     public int apiPort() {
         return api.port();
+    }
+
+    /** The port the agent server listens on. */
+    public int agentPort() {
+        return agentServer.port();
     }
 
     /** The port the control server listens on. */

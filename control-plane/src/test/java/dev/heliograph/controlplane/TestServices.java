@@ -49,6 +49,7 @@ public final class TestServices implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of(
                 "api.port=0",
                 "control.port=0",
+                "agents.port=0",
                 "postgres.host=" + base.postgres().host(),
                 "postgres.port=" + base.postgres().port(),
                 "postgres.user=" + base.postgres().user(),

@@ -15,6 +15,8 @@ public record FieldError(String field, String code, String message) {
     public static final String TOO_LONG = "TOO_LONG";
     /** Code for a literal address the SSRF guard refuses (loopback, private, metadata, ...). */
     public static final String BLOCKED_ADDRESS = "BLOCKED_ADDRESS";
+    /** A region that does not exist (create it first: {@code POST /api/v1/regions}). */
+    public static final String UNKNOWN_REGION = "UNKNOWN_REGION";
     /** Code for a timeout that is not below the interval. */
     public static final String TIMEOUT_NOT_BELOW_INTERVAL = "TIMEOUT_NOT_BELOW_INTERVAL";
 }

@@ -8,7 +8,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,18 +46,17 @@ public final class ApiServer {
      *
      * @param maxBodyBytes larger request bodies get 413 {@code BODY_TOO_LARGE}
      * @param metrics      serves {@code GET /metrics} (Prometheus text format)
+     * @param resources    the resource handlers' {@code mount} methods, in order
      */
-    public static Future<ApiServer> start(Vertx vertx, String host, int port, long maxBodyBytes, TargetHandler targets,
-                                          ResultHandler results, HealthHandler health,
-                                          Handler<RoutingContext> metrics) {
+    public static Future<ApiServer> start(Vertx vertx, String host, int port, long maxBodyBytes, HealthHandler health,
+                                          Handler<RoutingContext> metrics, List<Consumer<Router>> resources) {
         Router router = Router.router(vertx);
         router.route().handler(ApiServer::tagRequest);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         router.route("/api/*").handler(ctx -> withRequestId(ctx, ctx::next)); // the body handler resumes later
         health.mount(router);
         router.get("/metrics").handler(metrics);
-        targets.mount(router);
-        results.mount(router);
+        resources.forEach(resource -> resource.accept(router));
         FailureHandler failures = new FailureHandler();
         router.route().failureHandler(failures);
         router.errorHandler(404, failures);

@@ -16,6 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -27,13 +28,19 @@ public final class TargetHandler {
     private final TargetRegistry registry;
     private final RegionId defaultRegion;
     private final Supplier<AddressGuard> guard;
+    private final Predicate<RegionId> regionExists;
 
-    /** @param guard the SSRF guard in force now (its allow-list can change at a reload) */
-    public TargetHandler(PgTargetStore store, TargetRegistry registry, RegionId defaultRegion, Supplier<AddressGuard> guard) {
+    /**
+     * @param guard        the SSRF guard in force now (its allow-list can change at a reload)
+     * @param regionExists whether a region a target names exists
+     */
+    public TargetHandler(PgTargetStore store, TargetRegistry registry, RegionId defaultRegion, Supplier<AddressGuard> guard,
+                         Predicate<RegionId> regionExists) {
         this.store = store;
         this.registry = registry;
         this.defaultRegion = defaultRegion;
         this.guard = guard;
+        this.regionExists = regionExists;
     }
 
     /** Adds this resource's routes to {@code router}. */
@@ -125,7 +132,7 @@ public final class TargetHandler {
         if (!body.isObject()) {
             throw new ApiException(400, "MALFORMED_JSON", "request body must be a JSON object");
         }
-        return JsonBody.bind(body, TargetRequest.class, "").toDraft(defaultRegion, guard.get());
+        return JsonBody.bind(body, TargetRequest.class, "").toDraft(defaultRegion, guard.get(), regionExists);
     }
 
     static TargetId targetId(RoutingContext ctx) {

@@ -18,12 +18,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The body of {@code POST /api/v1/targets} and {@code PUT /api/v1/targets/{id}}. Absent fields take
  * defaults: {@code interval_s} 60, {@code timeout_ms} the smaller of 10000 and half the interval,
  * {@code regions} the control plane's region, no tags, enabled. A host given as an IP literal that
- * the SSRF guard refuses is a validation error ({@code BLOCKED_ADDRESS}).
+ * the SSRF guard refuses is a validation error ({@code BLOCKED_ADDRESS}), and so is a region that
+ * does not exist ({@code UNKNOWN_REGION}).
  */
 public record TargetRequest(String name, String kind, JsonNode spec, Integer intervalS, Integer timeoutMs,
                             List<String> regions, List<String> tags, Boolean enabled) {
@@ -34,7 +36,7 @@ public record TargetRequest(String name, String kind, JsonNode spec, Integer int
      * The validated draft. Throws {@link ApiException}: 400 for unknown or mistyped spec fields,
      * 422 {@code VALIDATION_FAILED} listing every invalid field in {@code details.fields}.
      */
-    public TargetDraft toDraft(RegionId defaultRegion, AddressGuard guard) {
+    public TargetDraft toDraft(RegionId defaultRegion, AddressGuard guard, Predicate<RegionId> regionExists) {
         List<FieldError> errors = new ArrayList<>();
         CheckSpec parsed = parseSpec(errors);
         if (parsed != null) {
@@ -48,7 +50,12 @@ public record TargetRequest(String name, String kind, JsonNode spec, Integer int
         } else {
             for (int i = 0; i < regions.size(); i++) {
                 if (RegionId.isValid(regions.get(i))) {
-                    regionIds.add(new RegionId(regions.get(i)));
+                    RegionId region = new RegionId(regions.get(i));
+                    regionIds.add(region);
+                    if (!regionExists.test(region)) {
+                        errors.add(new FieldError("regions[" + i + "]", FieldError.UNKNOWN_REGION,
+                                "region '" + region + "' does not exist (create it with POST /api/v1/regions)"));
+                    }
                 } else {
                     errors.add(new FieldError("regions[" + i + "]", FieldError.INVALID_FORMAT,
                             "region must be 1-63 characters of a-z, 0-9 and '-'"));

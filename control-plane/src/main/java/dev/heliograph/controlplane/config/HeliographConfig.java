@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 public record HeliographConfig(Api api, Control control, Postgres postgres, ClickHouse clickhouse, Scheduler scheduler,
                                Pool pool, Breaker breaker, Bulkhead bulkhead, Probe probe, Batcher batcher,
-                               Shutdown shutdown, Log log) {
+                               Agents agents, Shutdown shutdown, Log log) {
 
     /** REST API listener. {@code port} 0 picks a free port. {@code max_body_bytes}: request body limit. */
     public record Api(String host, int port, int maxBodyBytes) {
@@ -97,6 +97,27 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
     public record Batcher(int queueCapacity, int flushSize, int flushIntervalMs, int retryInitialMs, int retryMaxMs) {
     }
 
+    /**
+     * The agent server and the agents' reporting rule. {@code host}/{@code port}: the agent
+     * server's listener (0 = any free port); {@code poll_hold_s}: how long a work poll is held;
+     * an agent is {@code not_reporting} once it was not heard from for {@code heartbeat_interval_s}
+     * × {@code threshold_multiplier} s (its targets then move to the region's other agents);
+     * {@code evaluate_interval_s}: period of the status task that logs, counts and stores status;
+     * {@code auto_delete_after_s}: delete agents not heard from this long (0 = never);
+     * {@code token_ttl_h}: validity of registration tokens; {@code signature_window_s}: largest
+     * clock difference a signed request may show; {@code on_demand_timeout_s}: how long check-now and
+     * test wait for a result; {@code retry_after_s}: the {@code Retry-After} of gate and drain 503s;
+     * {@code max_body_bytes}: request body limit of the agent server.
+     */
+    public record Agents(String host, int port, int pollHoldS, int heartbeatIntervalS, int thresholdMultiplier,
+                         int evaluateIntervalS, int autoDeleteAfterS, int tokenTtlH, int signatureWindowS,
+                         int onDemandTimeoutS, int retryAfterS, int maxBodyBytes) {
+        /** How long an agent may stay silent before it is {@code not_reporting}, s. */
+        public int thresholdS() {
+            return heartbeatIntervalS * thresholdMultiplier;
+        }
+    }
+
     /** Graceful shutdown: everything (in-flight checks, final flush) must finish within {@code timeout_s}. */
     public record Shutdown(int timeoutS) {
     }
@@ -114,6 +135,7 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
                 new Bulkhead(50),
                 new Probe(List.of(), 2_000, 5, 300),
                 new Batcher(100_000, 1_000, 1_000, 200, 10_000),
+                new Agents("127.0.0.1", 8081, 30, 10, 3, 10, 0, 24, 300, 15, 10, 16 * 1024 * 1024),
                 new Shutdown(10),
                 new Log("info", "auto"));
     }
@@ -172,6 +194,21 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
         range(errors, "batcher.flush_interval_ms", batcher.flushIntervalMs, 10, 600_000);
         range(errors, "batcher.retry_initial_ms", batcher.retryInitialMs, 1, 600_000);
         range(errors, "batcher.retry_max_ms", batcher.retryMaxMs, Math.max(1, batcher.retryInitialMs), 3_600_000);
+        required(errors, "agents.host", agents.host);
+        range(errors, "agents.port", agents.port, 0, 65535);
+        range(errors, "agents.poll_hold_s", agents.pollHoldS, 1, 300);
+        range(errors, "agents.heartbeat_interval_s", agents.heartbeatIntervalS, 1, 3600);
+        range(errors, "agents.threshold_multiplier", agents.thresholdMultiplier, 1, 100);
+        range(errors, "agents.evaluate_interval_s", agents.evaluateIntervalS, 1, 3600);
+        range(errors, "agents.auto_delete_after_s", agents.autoDeleteAfterS, 0, 365 * 86_400);
+        range(errors, "agents.token_ttl_h", agents.tokenTtlH, 1, 24 * 365);
+        range(errors, "agents.signature_window_s", agents.signatureWindowS, 1, 3600);
+        range(errors, "agents.on_demand_timeout_s", agents.onDemandTimeoutS, 1, 300);
+        range(errors, "agents.retry_after_s", agents.retryAfterS, 1, 3600);
+        range(errors, "agents.max_body_bytes", agents.maxBodyBytes, 64 * 1024, 256 * 1024 * 1024);
+        if (agents.port != 0 && (agents.port == api.port || agents.port == control.port)) {
+            errors.add("agents.port must differ from api.port and control.port");
+        }
         range(errors, "shutdown.timeout_s", shutdown.timeoutS, 2, 600);
         return errors;
     }

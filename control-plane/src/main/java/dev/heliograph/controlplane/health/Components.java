@@ -37,6 +37,8 @@ public final class Components {
     public static final String API_SERVER = "api_server";
     /** The operator-only control server ({@code POST /-/reload}). */
     public static final String CONTROL_SERVER = "control_server";
+    /** The agent server (registration, work polls, result batches of agents). */
+    public static final String AGENT_SERVER = "agent_server";
 
     private static final Logger LOG = LoggerFactory.getLogger(Components.class);
 

@@ -44,7 +44,8 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
 
     private final BatchWriter writer;
     private final Settings settings;
-    private final ConcurrentLinkedQueue<CheckResult> queue = new ConcurrentLinkedQueue<>();
+    // CheckResults, and Written markers that complete once every result queued before them is written.
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
@@ -55,6 +56,7 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
     private volatile int pendingSize;
     // Event-loop-confined state:
     private List<CheckResult> pending;
+    private final List<Promise<Void>> pendingMarkers = new ArrayList<>();
     private boolean writing;
     private int attempt;
     private long periodicTimer;
@@ -92,6 +94,39 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
             context.runOnContext(v -> flush());
         }
         return true;
+    }
+
+    /**
+     * Accepts all of {@code results} or none; thread-safe and non-blocking. The future completes once
+     * every one of them is written to ClickHouse (an agent's batch is acknowledged only then), or
+     * fails at once with {@link QueueFullException} when they do not fit (nothing is counted as
+     * dropped: the sender keeps them and retries). It never fails after acceptance; it stays
+     * pending while writes fail and are retried.
+     */
+    public Future<Void> offerAll(List<CheckResult> results) {
+        int size = queued.addAndGet(results.size());
+        if (size > settings.queueCapacity()) {
+            queued.addAndGet(-results.size());
+            return Future.failedFuture(new QueueFullException(results.size(), settings.queueCapacity()));
+        }
+        Promise<Void> written = Promise.promise();
+        queue.addAll(results);
+        queue.add(new Written(written));
+        accepted.addAndGet(results.size());
+        if (size >= settings.flushSize()) {
+            context.runOnContext(v -> flush());
+        }
+        return written.future();
+    }
+
+    /** {@link #offerAll} found no room for a whole batch. */
+    public static final class QueueFullException extends RuntimeException {
+        QueueFullException(int wanted, int capacity) {
+            super("result queue full: no room for " + wanted + " results (capacity " + capacity + ")", null, false, false);
+        }
+    }
+
+    private record Written(Promise<Void> promise) {
     }
 
     /**
@@ -156,6 +191,7 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
         }
         if (pending.isEmpty()) {
             pending = null;
+            completeMarkers();
             emptyWatchers.forEach(Promise::tryComplete);
             emptyWatchers.clear();
             return;
@@ -170,11 +206,12 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
             }
             if (done.succeeded()) {
                 written.addAndGet(pending.size());
+                completeMarkers();
                 pending = null;
                 pendingSize = 0;
                 attempt = 0;
                 lastError = null;
-                if (queued.get() >= settings.flushSize() || !emptyWatchers.isEmpty()) {
+                if (queued.get() >= settings.flushSize() || !emptyWatchers.isEmpty() || queue.peek() instanceof Written) {
                     flush();
                 }
             } else {
@@ -199,18 +236,28 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
         });
     }
 
+    private void completeMarkers() {
+        pendingMarkers.forEach(Promise::tryComplete);
+        pendingMarkers.clear();
+    }
+
+    /** Up to flushSize results; the markers met on the way (and right after) complete with this batch. */
     private List<CheckResult> take() {
         int max = settings.flushSize();
         List<CheckResult> batch = new ArrayList<>(Math.min(max, Math.max(16, queued.get())));
-        CheckResult next;
-        while (batch.size() < max && (next = queue.poll()) != null) {
-            batch.add(next);
+        Object next;
+        while ((batch.size() < max || queue.peek() instanceof Written) && (next = queue.poll()) != null) {
+            if (next instanceof Written marker) {
+                pendingMarkers.add(marker.promise());
+            } else {
+                batch.add((CheckResult) next);
+            }
         }
         queued.addAndGet(-batch.size());
         return batch;
     }
 
     private boolean isEmpty() {
-        return pending == null && queued.get() == 0 && !writing;
+        return pending == null && queued.get() == 0 && queue.isEmpty() && !writing;
     }
 }

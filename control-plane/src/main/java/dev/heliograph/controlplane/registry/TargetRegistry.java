@@ -1,7 +1,7 @@
 package dev.heliograph.controlplane.registry;
 
+import dev.heliograph.controlplane.agents.AgentHub;
 import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
-import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetId;
 import dev.heliograph.probe.ProbeEngine;
@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the in-process engine's schedule equal to the targets in Postgres. The API reports each
+ * Keeps the in-process engine's schedule, and the agent hub's per-region target sets, equal to the
+ * targets in Postgres (the engine keeps those of its own region, the hub those of the others). The API reports each
  * write ({@link #changed}, {@link #removed}), which reaches the scheduler at once; a full re-read
  * every {@code refreshInterval} repairs anything missed.
  *
@@ -32,7 +33,7 @@ public final class TargetRegistry {
     private final Vertx vertx;
     private final PgTargetStore store;
     private final ProbeEngine engine;
-    private final RegionId region;
+    private final AgentHub hub;
     private Duration refreshInterval;
     // Writes reported while a re-read runs: id → the new target, or empty when deleted.
     private final Map<TargetId, Optional<Target>> reportedDuringRead = new LinkedHashMap<>();
@@ -40,11 +41,11 @@ public final class TargetRegistry {
     private boolean periodicRunning;
     private long timer = -1;
 
-    public TargetRegistry(Vertx vertx, PgTargetStore store, ProbeEngine engine, RegionId region, Duration refreshInterval) {
+    public TargetRegistry(Vertx vertx, PgTargetStore store, ProbeEngine engine, AgentHub hub, Duration refreshInterval) {
         this.vertx = vertx;
         this.store = store;
         this.engine = engine;
-        this.region = region;
+        this.hub = hub;
         this.refreshInterval = refreshInterval;
     }
 
@@ -94,12 +95,14 @@ public final class TargetRegistry {
     public synchronized void changed(Target target) {
         report(target.id(), Optional.of(target));
         engine.apply(target);
+        hub.apply(target);
     }
 
     /** A target was deleted through the API. */
     public synchronized void removed(TargetId id) {
         report(id, Optional.empty());
         engine.remove(id);
+        hub.remove(id);
     }
 
     /**
@@ -111,10 +114,12 @@ public final class TargetRegistry {
         synchronized (this) {
             readsRunning++;
         }
-        return store.listSchedulable(region)
+        return store.listEnabled()
                 .compose(read -> {
                     synchronized (this) {
-                        return engine.sync(overruled(read));
+                        List<Target> current = overruled(read);
+                        hub.sync(current);
+                        return engine.sync(current);
                     }
                 })
                 .eventually(() -> {

@@ -134,6 +134,18 @@ public final class ClickHouseResultStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Those of {@code results} whose {@code result_id} is not stored yet, in their order: used for
+     * an agent's resent batch, which an earlier attempt may have stored.
+     */
+    public Future<List<CheckResult>> missing(List<CheckResult> results) {
+        return blocking(() -> {
+            Set<String> stored = storedIds(results);
+            return stored.isEmpty() ? results
+                    : results.stream().filter(r -> !stored.contains(r.resultId().toString())).toList();
+        });
+    }
+
     private void insertNow(List<CheckResult> results) throws Exception {
         byte[] rows = ResultRows.encode(results);
         client.insert("check_results", new ByteArrayInputStream(rows), ClickHouseFormat.JSONEachRow)

@@ -113,13 +113,10 @@ public final class PgTargetStore {
         });
     }
 
-    /**
-     * Every enabled target checked from {@code region}, across all orgs: the scheduler's full view,
-     * read by the periodic repair and never on behalf of a request.
-     */
-    public Future<List<Target>> listSchedulable(RegionId region) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM targets WHERE enabled AND $1 = ANY(regions)")
-                .execute(Tuple.of(region.value()))
+    /** Every enabled target of every org and region: the schedule's source of truth. */
+    public Future<List<Target>> listEnabled() {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM targets WHERE enabled")
+                .execute()
                 .map(rows -> {
                     List<Target> targets = new ArrayList<>(rows.size());
                     rows.forEach(row -> targets.add(toTarget(row)));

@@ -1,0 +1,149 @@
+package dev.heliograph.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.heliograph.controlplane.agents.AgentHub;
+import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
+import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.OrgId;
+import dev.heliograph.domain.RegionId;
+import dev.heliograph.domain.Target;
+import dev.heliograph.domain.TargetDraft;
+import dev.heliograph.domain.TargetId;
+import dev.heliograph.probe.ProbeEngine;
+import dev.heliograph.probe.ResultSink;
+import dev.heliograph.probe.check.Check;
+import dev.heliograph.probe.net.AddressGuard;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * On-demand checks, run once now from each region asked for (query {@code region}, repeatable;
+ * default every region of the target): the control plane's own region in-process, any other over a
+ * held poll of one of its live agents.
+ * <ul>
+ *   <li>{@code POST /api/v1/targets/{id}/check-now}: checks a stored target; the results are stored
+ *       like scheduled ones and returned as {@code {"results": [...]}};</li>
+ *   <li>{@code POST /api/v1/targets/test}: checks the target described in the body (the body of a
+ *       create) without storing it or its results.</li>
+ * </ul>
+ * 503 {@code PROBE_UNAVAILABLE} when a region has no live agent (nothing is run then); 504
+ * {@code PROBE_TIMEOUT} when an agent did not answer within {@code agents.on_demand_timeout_s}.
+ */
+public final class OnDemandHandler {
+    private final PgTargetStore store;
+    private final AgentHub hub;
+    private final ProbeEngine engine;
+    private final ResultSink sink;
+    private final RegionId localRegion;
+    private final Supplier<AddressGuard> guard;
+    private final Predicate<RegionId> regionExists;
+    private final Clock clock;
+
+    /** @param sink where results of check-now go (the batcher) */
+    public OnDemandHandler(PgTargetStore store, AgentHub hub, ProbeEngine engine, ResultSink sink, RegionId localRegion,
+                           Supplier<AddressGuard> guard, Predicate<RegionId> regionExists, Clock clock) {
+        this.store = store;
+        this.hub = hub;
+        this.engine = engine;
+        this.sink = sink;
+        this.localRegion = localRegion;
+        this.guard = guard;
+        this.regionExists = regionExists;
+        this.clock = clock;
+    }
+
+    /** Adds the routes; {@code /api/v1/targets/test} must be mounted before {@code /api/v1/targets/:id} routes of other methods. */
+    public void mount(Router router) {
+        router.post("/api/v1/targets/test").handler(this::test);
+        router.post("/api/v1/targets/:id/check-now").handler(this::checkNow);
+    }
+
+    private void checkNow(RoutingContext ctx) {
+        TargetId id = TargetHandler.targetId(ctx);
+        TargetHandler.require(store, ctx, id)
+                .compose(target -> run(target, regions(ctx, target)))
+                .onSuccess(results -> {
+                    results.forEach(sink::offer);
+                    Responses.json(ctx, 200, Map.of("results", results.stream().map(ResultView::of).toList()));
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private void test(RoutingContext ctx) {
+        JsonNode body = JsonBody.tree(ctx);
+        if (!body.isObject()) {
+            throw new ApiException(400, "MALFORMED_JSON", "request body must be a JSON object");
+        }
+        TargetDraft draft = JsonBody.bind(body, TargetRequest.class, "").toDraft(localRegion, guard.get(), regionExists);
+        OrgId org = ApiServer.org(ctx);
+        Target target = new Target(TargetId.random(), org, draft.name(), draft.spec(), Duration.ofSeconds(draft.intervalS()),
+                Duration.ofMillis(draft.timeoutMs()), draft.regions(), draft.tags(), true, clock.instant(), clock.instant(), 1);
+        run(target, regions(ctx, target))
+                .onSuccess(results -> Responses.json(ctx, 200, Map.of("results", results.stream().map(ResultView::of).toList())))
+                .onFailure(ctx::fail);
+    }
+
+    private static List<RegionId> regions(RoutingContext ctx, Target target) {
+        List<String> asked = ctx.queryParam("region");
+        if (asked.isEmpty()) {
+            return target.regions();
+        }
+        List<RegionId> regions = new ArrayList<>();
+        for (String text : asked) {
+            if (!RegionId.isValid(text) || !target.regions().contains(new RegionId(text))) {
+                throw ApiException.badParameter("region", "region " + text + " is not one of the target's regions "
+                        + target.regions());
+            }
+            regions.add(new RegionId(text));
+        }
+        return regions;
+    }
+
+    /** Checks {@code target} from every region; fails as a whole when a region cannot run it. */
+    private Future<List<CheckResult>> run(Target target, List<RegionId> regions) {
+        List<RegionId> remote = regions.stream().filter(region -> !region.equals(localRegion)).toList();
+        Future<Void> available = Future.succeededFuture();
+        for (RegionId region : remote) {
+            available = available.compose(v -> hub.liveAgents(region).compose(live -> live > 0 ? Future.<Void>succeededFuture()
+                    : Future.failedFuture(unavailable(region))));
+        }
+        return available.compose(v -> {
+            List<Future<CheckResult>> runs = new ArrayList<>();
+            for (RegionId region : regions) {
+                runs.add(region.equals(localRegion)
+                        ? engine.runNow(new Check(target, region, clock.instant()))
+                        : hub.runOnce(target, region).recover(error -> Future.failedFuture(error instanceof AgentHub.JobFailure failure
+                        ? toApi(failure) : error)));
+            }
+            return Future.all(runs).map(all -> {
+                List<CheckResult> results = new ArrayList<>();
+                for (int i = 0; i < runs.size(); i++) {
+                    CheckResult result = all.resultAt(i);
+                    // The org comes from the target, whatever the agent reported.
+                    results.add(new CheckResult(result.resultId(), target.id(), target.orgId(), result.region(),
+                            result.agentId(), result.kind(), result.scheduledAt(), result.startedAt(), result.status(),
+                            result.httpStatus(), result.error(), result.timings()));
+                }
+                return results;
+            });
+        });
+    }
+
+    private static ApiException unavailable(RegionId region) {
+        return new ApiException(503, "PROBE_UNAVAILABLE", "no live agent serves region " + region, Map.of("region", region.value()));
+    }
+
+    private static ApiException toApi(AgentHub.JobFailure failure) {
+        return "PROBE_UNAVAILABLE".equals(failure.code)
+                ? new ApiException(503, failure.code, failure.getMessage())
+                : new ApiException(504, failure.code, failure.getMessage());
+    }
+}

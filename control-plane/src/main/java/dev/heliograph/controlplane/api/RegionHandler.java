@@ -1,0 +1,239 @@
+package dev.heliograph.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.heliograph.controlplane.agents.AgentStore;
+import dev.heliograph.controlplane.agents.RegionCatalog;
+import dev.heliograph.controlplane.agents.RegionInfo;
+import dev.heliograph.controlplane.agents.TokenInfo;
+import dev.heliograph.domain.RegionId;
+import dev.heliograph.probe.agent.protocol.AgentProtocol;
+import dev.heliograph.probe.agent.protocol.RequestSignature;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code /api/v1/regions} and their registration tokens. Regions are shared by every org; the
+ * control plane's own region exists from start-up and cannot be deleted, nor can a region that a
+ * target is checked from or an agent is registered in (409 {@code REGION_IN_USE}).
+ *
+ * <p>A registration token ({@code hg_reg_} + 43 base64url characters, 256 random bits) is shown
+ * once, in the answer to its creation; only its SHA-256 is stored. It is valid {@code ttl_h} hours
+ * (default {@code agents.token_ttl_h}) and for one registration.
+ */
+public final class RegionHandler {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int MAX_TTL_H = 24 * 365;
+
+    private final AgentStore store;
+    private final RegionCatalog catalog;
+    private final RegionId localRegion;
+    private final Duration tokenTtl;
+    private final Clock clock;
+
+    public RegionHandler(AgentStore store, RegionCatalog catalog, RegionId localRegion, Duration tokenTtl, Clock clock) {
+        this.store = store;
+        this.catalog = catalog;
+        this.localRegion = localRegion;
+        this.tokenTtl = tokenTtl;
+        this.clock = clock;
+    }
+
+    /** Body of {@code POST /api/v1/regions}. */
+    public record RegionRequest(String name, String description) {
+    }
+
+    /** Body of {@code POST /api/v1/regions/{region}/registration-tokens}; both fields optional. */
+    public record TokenRequest(String description, Integer ttlH) {
+    }
+
+    /** A region as the API shows it; {@code local} marks the control plane's own. */
+    public record RegionView(String name, String description, Instant createdAt, boolean local) {
+    }
+
+    /** A token's metadata; {@code token} is set only in the answer to its creation. */
+    public record TokenView(String id, String region, String token, String description, String state,
+                            Instant createdAt, Instant expiresAt, Instant usedAt, String usedBy, Instant revokedAt) {
+    }
+
+    /** Adds this resource's routes to {@code router}. */
+    public void mount(Router router) {
+        router.post("/api/v1/regions").handler(this::create);
+        router.get("/api/v1/regions").handler(this::list);
+        router.get("/api/v1/regions/:region").handler(this::get);
+        router.delete("/api/v1/regions/:region").handler(this::delete);
+        router.post("/api/v1/regions/:region/registration-tokens").handler(this::createToken);
+        router.get("/api/v1/regions/:region/registration-tokens").handler(this::listTokens);
+        router.delete("/api/v1/regions/:region/registration-tokens/:id").handler(this::revokeToken);
+    }
+
+    private void create(RoutingContext ctx) {
+        JsonNode body = JsonBody.tree(ctx);
+        RegionRequest request = JsonBody.bind(body, RegionRequest.class, "");
+        if (!RegionId.isValid(request.name())) {
+            throw new ApiException(422, "VALIDATION_FAILED", "name must be 1-63 characters of a-z, 0-9 and '-'",
+                    Map.of("fields", List.of(Map.of("field", "name", "code", "INVALID_FORMAT",
+                            "message", "name must be 1-63 characters of a-z, 0-9 and '-'"))));
+        }
+        String description = request.description() == null ? "" : request.description();
+        if (description.length() > 500) {
+            throw new ApiException(422, "VALIDATION_FAILED", "description must be at most 500 characters",
+                    Map.of("fields", List.of(Map.of("field", "description", "code", "TOO_LONG",
+                            "message", "description must be at most 500 characters"))));
+        }
+        RegionId region = new RegionId(request.name());
+        store.createRegion(region, description).onSuccess(created -> {
+            if (created.isEmpty()) {
+                ctx.fail(new ApiException(409, "REGION_EXISTS", "region " + region + " already exists", Map.of("field", "name")));
+                return;
+            }
+            catalog.added(region);
+            ctx.response().putHeader("location", "/api/v1/regions/" + region);
+            Responses.json(ctx, 201, view(created.get()));
+        }).onFailure(ctx::fail);
+    }
+
+    private void list(RoutingContext ctx) {
+        int limit = Paging.limit(ctx);
+        String after = Paging.decode(ctx);
+        store.listRegions(after, limit + 1).onSuccess(regions -> {
+            boolean more = regions.size() > limit;
+            List<RegionInfo> page = more ? regions.subList(0, limit) : regions;
+            Responses.page(ctx, page.stream().map(this::view).toList(), more ? Paging.encode(page.getLast().name()) : null);
+        }).onFailure(ctx::fail);
+    }
+
+    private void get(RoutingContext ctx) {
+        RegionId region = region(ctx);
+        store.region(region).onSuccess(found -> {
+            if (found.isEmpty()) {
+                ctx.fail(notFound(region.value()));
+            } else {
+                Responses.json(ctx, 200, view(found.get()));
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    private void delete(RoutingContext ctx) {
+        RegionId region = region(ctx);
+        if (region.equals(localRegion)) {
+            throw new ApiException(409, "REGION_IN_USE", "region " + region + " is the control plane's own region");
+        }
+        store.deleteRegion(region).onSuccess(outcome -> {
+            switch (outcome) {
+                case DELETED -> {
+                    catalog.removed(region);
+                    ctx.response().setStatusCode(204).end();
+                }
+                case NOT_FOUND -> ctx.fail(notFound(region.value()));
+                case IN_USE -> ctx.fail(new ApiException(409, "REGION_IN_USE", "region " + region
+                        + " still has targets or agents; move the targets and delete the agents first"));
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    private void createToken(RoutingContext ctx) {
+        RegionId region = region(ctx);
+        TokenRequest request = ctx.body().length() == 0 ? new TokenRequest(null, null)
+                : JsonBody.bind(JsonBody.tree(ctx), TokenRequest.class, "");
+        if (region.equals(localRegion)) {
+            throw new ApiException(409, "LOCAL_REGION", "region " + region
+                    + " is checked by the control plane itself; agents serve other regions");
+        }
+        int ttlH = request.ttlH() == null ? (int) tokenTtl.toHours() : request.ttlH();
+        if (ttlH < 1 || ttlH > MAX_TTL_H) {
+            throw new ApiException(422, "VALIDATION_FAILED", "ttl_h must be between 1 and " + MAX_TTL_H,
+                    Map.of("fields", List.of(Map.of("field", "ttl_h", "code", "OUT_OF_RANGE",
+                            "message", "ttl_h must be between 1 and " + MAX_TTL_H))));
+        }
+        String description = request.description() == null ? "" : request.description();
+        if (!catalog.contains(region)) {
+            throw notFound(region.value());
+        }
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        String token = AgentProtocol.TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        byte[] hash = RequestSignature.sha256(token.getBytes(StandardCharsets.UTF_8));
+        store.createToken(region, hash, description, clock.instant().plus(Duration.ofHours(ttlH)))
+                .onSuccess(info -> Responses.json(ctx, 201, view(info, token)))
+                .onFailure(ctx::fail);
+    }
+
+    private void listTokens(RoutingContext ctx) {
+        RegionId region = region(ctx);
+        int limit = Paging.limit(ctx);
+        String cursor = Paging.decode(ctx);
+        Instant afterCreated = null;
+        UUID afterId = null;
+        if (cursor != null) {
+            try {
+                int split = cursor.indexOf('/');
+                afterCreated = Instant.parse(cursor.substring(0, split));
+                afterId = UUID.fromString(cursor.substring(split + 1));
+            } catch (RuntimeException e) {
+                throw ApiException.badParameter("cursor", "cursor is not valid; pass next_cursor back unchanged");
+            }
+        }
+        if (!catalog.contains(region)) {
+            throw notFound(region.value());
+        }
+        store.listTokens(region, afterCreated, afterId, limit + 1).onSuccess(tokens -> {
+            boolean more = tokens.size() > limit;
+            List<TokenInfo> page = more ? tokens.subList(0, limit) : tokens;
+            TokenInfo last = page.isEmpty() ? null : page.getLast();
+            Responses.page(ctx, page.stream().map(info -> view(info, null)).toList(),
+                    more ? Paging.encode(last.createdAt() + "/" + last.id()) : null);
+        }).onFailure(ctx::fail);
+    }
+
+    private void revokeToken(RoutingContext ctx) {
+        RegionId region = region(ctx);
+        UUID id;
+        try {
+            id = UUID.fromString(ctx.pathParam("id"));
+        } catch (IllegalArgumentException e) {
+            throw tokenNotFound(ctx.pathParam("id"));
+        }
+        store.revokeToken(region, id).onSuccess(found -> {
+            if (found) {
+                ctx.response().setStatusCode(204).end();
+            } else {
+                ctx.fail(tokenNotFound(id.toString()));
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    private RegionView view(RegionInfo info) {
+        return new RegionView(info.name(), info.description(), info.createdAt(), info.name().equals(localRegion.value()));
+    }
+
+    private TokenView view(TokenInfo info, String token) {
+        return new TokenView(info.id().toString(), info.region(), token, info.description(), info.state(clock.instant()),
+                info.createdAt(), info.expiresAt(), info.usedAt(), info.usedBy() == null ? null : info.usedBy().toString(),
+                info.revokedAt());
+    }
+
+    private static RegionId region(RoutingContext ctx) {
+        String text = ctx.pathParam("region");
+        if (!RegionId.isValid(text)) {
+            throw notFound(text);
+        }
+        return new RegionId(text);
+    }
+
+    private static ApiException notFound(String region) {
+        return new ApiException(404, "REGION_NOT_FOUND", "no region named " + region, Map.of("region", region));
+    }
+
+    private static ApiException tokenNotFound(String id) {
+        return new ApiException(404, "TOKEN_NOT_FOUND", "no registration token with id " + id, Map.of("id", id));
+    }
+}
