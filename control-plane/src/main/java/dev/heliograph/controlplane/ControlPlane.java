@@ -318,6 +318,11 @@ public final class ControlPlane {
         return api.port();
     }
 
+    /** The hub of the agents (other regions). */
+    public AgentHub agentHub() {
+        return agentServer.hub();
+    }
+
     /** The port the agent server listens on. */
     public int agentPort() {
         return agentServer.port();

@@ -6,13 +6,23 @@ import dev.heliograph.controlplane.config.ConfigSource;
 import dev.heliograph.controlplane.config.HeliographConfig;
 import dev.heliograph.controlplane.config.Logging;
 import dev.heliograph.controlplane.control.ProcessSignals;
+import dev.heliograph.probe.agent.AgentSettings;
+import dev.heliograph.probe.agent.ProbeAgent;
+import dev.heliograph.probe.net.Cidr;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,10 +33,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code heliograph} command line: {@code heliograph control-plane [--config FILE] [--set key=value]...}. */
+/**
+ * The {@code heliograph} command line: {@code heliograph control-plane [--config FILE] [--set key=value]...}
+ * and {@code heliograph agent --server URL [--data-dir DIR] [--token TOKEN] ...}.
+ */
 @Command(name = "heliograph", mixinStandardHelpOptions = true, version = "heliograph 0.1.0",
         description = "Distributed health-check platform.",
-        subcommands = {Main.ControlPlaneCommand.class})
+        subcommands = {Main.ControlPlaneCommand.class, Main.AgentCommand.class})
 public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -38,7 +51,21 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install(); // Flyway logs through java.util.logging
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(new CommandLine(new Main()).setParameterExceptionHandler(Main::usageError).execute(args));
+    }
+
+    /** Bad usage: one line and exit 2 for {@code agent}; picocli's message and usage for the other commands. */
+    private static int usageError(CommandLine.ParameterException error, String[] args) {
+        CommandLine command = error.getCommandLine();
+        if (command.getCommand() instanceof AgentCommand) {
+            command.getErr().println("heliograph: agent: " + error.getMessage());
+            return 2;
+        }
+        command.getErr().println(error.getMessage());
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(error, command.getErr())) {
+            command.usage(command.getErr());
+        }
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /**
@@ -99,6 +126,171 @@ public final class Main implements Callable<Integer> {
                 root = root.getCause();
             }
             return root.getClass().getSimpleName() + ": " + root.getMessage();
+        }
+    }
+
+    /**
+     * {@code heliograph agent}: runs a probe agent for the region its registration token names, until
+     * SIGINT/SIGTERM; then it stops gracefully within 10 s (a second signal exits at once). Options
+     * fall back to {@code HELIOGRAPH_AGENT_*} environment variables. Exit codes: 0 stopped, 1 fatal
+     * error (no identity and no token, token refused, key revoked, data directory unusable), 2 bad
+     * usage, 130/143 second SIGINT/SIGTERM. Never prints or logs the token or the agent key.
+     */
+    @Command(name = "agent", mixinStandardHelpOptions = true,
+            description = "Run a probe agent: check the targets the control plane assigns to its region and report the results.")
+    static final class AgentCommand implements Callable<Integer> {
+        private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
+
+        @Option(names = "--server", paramLabel = "URL",
+                description = "The control plane's agent server, e.g. http://cp.example:8081 (env HELIOGRAPH_AGENT_SERVER). Required.")
+        String server;
+
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "Identity and write-ahead log, created with mode 0700 (env HELIOGRAPH_AGENT_DATA_DIR; default ./agent-data).")
+        Path dataDir;
+
+        @Option(names = "--token", paramLabel = "TOKEN",
+                description = "One-time registration token, used only while DIR holds no identity (env HELIOGRAPH_AGENT_TOKEN, preferred: "
+                        + "command lines are visible to other users).")
+        String token;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "Display name, 1..200 characters (default: the host name).")
+        String name;
+
+        @Option(names = "--allow-cidr", paramLabel = "CIDR",
+                description = "A network checks may reach although it is loopback, private, link-local, ... (repeatable; env "
+                        + "HELIOGRAPH_AGENT_ALLOWED_CIDRS, comma-separated).")
+        List<String> allowCidrs = new ArrayList<>();
+
+        @Option(names = "--max-concurrent-checks", paramLabel = "N", description = "Checks in flight at most, 1..100000 (default 1000).")
+        Integer maxConcurrentChecks;
+
+        @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "auto",
+                description = "auto (text on a terminal, else JSON lines), text or json (default auto).")
+        String logFormat;
+
+        @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+                description = "trace, debug, info, warn or error (default info).")
+        String logLevel;
+
+        @Override
+        public Integer call() throws Exception {
+            AgentSettings settings;
+            try {
+                settings = settings(System.getenv());
+            } catch (IllegalArgumentException e) {
+                System.err.println("heliograph: agent: " + e.getMessage());
+                return 2;
+            }
+            Logging.configure(new HeliographConfig.Log(logLevel, logFormat));
+            Vertx vertx = Vertx.vertx();
+            CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+            List<String> unhandled = ProcessSignals.install(() -> LOG.info("the agent has no configuration to reload"),
+                    () -> exitCode.complete(0));
+            if (!unhandled.isEmpty()) {
+                LOG.warn("cannot handle {} here; they keep the JVM's default behaviour", unhandled);
+            }
+            Future<ProbeAgent> started = ProbeAgent.start(vertx, settings, Clock.systemUTC(), new SimpleMeterRegistry())
+                    .onSuccess(agent -> agent.fatal().onSuccess(fatal -> exitCode.complete(1)))
+                    .onFailure(e -> exitCode.complete(1));
+            int code = exitCode.get();
+            if (!started.succeeded()) {
+                if (started.failed()) {
+                    System.err.println("heliograph: agent: cannot start: " + started.cause().getMessage());
+                    LOG.debug("start-up failure", started.cause());
+                }
+                vertx.close().await(10, TimeUnit.SECONDS);
+                return code;
+            }
+            AgentStop stop = new AgentStop(started.result(), vertx, settings.shutdownTimeout());
+            // Also when the JVM exits for a reason other than our signal handlers.
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::run, "heliograph-agent-shutdown"));
+            return stop.run() ? code : 1;
+        }
+
+        /** The settings from the options, each falling back to its environment variable; throws {@link IllegalArgumentException}. */
+        AgentSettings settings(Map<String, String> env) {
+            String serverText = orEnv(server, env, "HELIOGRAPH_AGENT_SERVER");
+            if (serverText == null) {
+                throw new IllegalArgumentException("--server URL is required (or HELIOGRAPH_AGENT_SERVER)");
+            }
+            URI uri;
+            try {
+                uri = new URI(serverText.trim());
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("--server: '" + serverText + "' is not a URL such as http://host:8081");
+            }
+            String dirText = orEnv(dataDir == null ? null : dataDir.toString(), env, "HELIOGRAPH_AGENT_DATA_DIR");
+            String cidrText = orEnv(allowCidrs.isEmpty() ? null : String.join(",", allowCidrs), env, "HELIOGRAPH_AGENT_ALLOWED_CIDRS");
+            List<Cidr> cidrs = new ArrayList<>();
+            for (String cidr : cidrText == null ? new String[0] : cidrText.split(",")) {
+                if (!cidr.isBlank()) {
+                    try {
+                        cidrs.add(Cidr.parse(cidr));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--allow-cidr: " + e.getMessage());
+                    }
+                }
+            }
+            if (!List.of("trace", "debug", "info", "warn", "error").contains(logLevel.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("--log-level must be one of trace, debug, info, warn, error");
+            }
+            if (!List.of("auto", "text", "json").contains(logFormat)) {
+                throw new IllegalArgumentException("--log-format must be one of auto, text, json");
+            }
+            AgentSettings.Builder builder = AgentSettings.builder(uri, Path.of(dirText == null ? "agent-data" : dirText))
+                    .token(orEnv(token, env, "HELIOGRAPH_AGENT_TOKEN"))
+                    .allowedCidrs(cidrs);
+            if (name != null) {
+                builder.name(name);
+            }
+            if (maxConcurrentChecks != null) {
+                builder.maxConcurrentChecks(maxConcurrentChecks);
+            }
+            return builder.build();
+        }
+
+        /** {@code option} when given, else the non-blank environment variable {@code name}, else {@code null}. */
+        private static String orEnv(String option, Map<String, String> env, String name) {
+            if (option != null) {
+                return option;
+            }
+            String value = env.get(name);
+            return value == null || value.isBlank() ? null : value;
+        }
+    }
+
+    /** Stops the agent and Vert.x once, within the agent's shutdown timeout, whoever asks first. */
+    private static final class AgentStop {
+        private static final Logger LOG = LoggerFactory.getLogger(AgentStop.class);
+
+        private final ProbeAgent agent;
+        private final Vertx vertx;
+        private final Duration timeout;
+        private final AtomicBoolean started = new AtomicBoolean();
+
+        AgentStop(ProbeAgent agent, Vertx vertx, Duration timeout) {
+            this.agent = agent;
+            this.vertx = vertx;
+            this.timeout = timeout;
+        }
+
+        /** Runs the stop unless it ran already; {@code true} when the write-ahead log closed cleanly. */
+        boolean run() {
+            if (!started.compareAndSet(false, true)) {
+                return true;
+            }
+            LOG.info("stopping within {} s", timeout.toSeconds());
+            boolean clean = false;
+            try {
+                Duration graceful = timeout.minusMillis(1_500);
+                agent.stop(graceful).await(graceful.toMillis() + 250, TimeUnit.MILLISECONDS);
+                clean = true;
+                vertx.close().await(1, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.error("graceful stop failed: {}", e.toString());
+            }
+            return clean;
         }
     }
 

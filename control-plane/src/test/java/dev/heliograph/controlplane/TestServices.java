@@ -77,6 +77,15 @@ public final class TestServices implements AutoCloseable {
                 .setPassword(base.clickhouse().password()).compressServerResponse(false).build();
     }
 
+    /** Rows of this test's {@code check_results} matching {@code where} (ClickHouse SQL), e.g. {@code "1"} for all. */
+    public long countResults(String where) throws Exception {
+        String sql = "SELECT count() AS n FROM " + database + ".check_results WHERE " + where + " FORMAT JSONEachRow";
+        try (Client client = clickhouse();
+             com.clickhouse.client.api.query.QueryResponse response = client.query(sql).get(30, TimeUnit.SECONDS)) {
+            return dev.heliograph.probe.codec.Json.MAPPER.readTree(response.getInputStream()).path("n").asLong();
+        }
+    }
+
     @Override
     public void close() throws Exception {
         try (Connection pg = adminConnection(); Statement sql = pg.createStatement()) {
