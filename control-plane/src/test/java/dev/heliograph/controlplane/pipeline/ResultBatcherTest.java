@@ -139,4 +139,41 @@ class ResultBatcherTest {
         assertThat(registry.get("heliograph.batcher.flush").timer().count()).isPositive();
         assertThat(registry.get("heliograph.results.written").functionCounter().count()).isZero();
     }
+
+    @Test
+    void offerAllCompletesOnlyOnceItsResultsAreWrittenAfterRetries() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        ResultBatcher batcher = deploy((batch, retry) -> {
+            batches.add(List.copyOf(batch));
+            return attempts.incrementAndGet() <= 2 ? Future.failedFuture("clickhouse down") : Future.succeededFuture();
+        }, 100, 10, Duration.ofMillis(50));
+        batcher.offer(result());
+        List<CheckResult> group = List.of(result(), result(), result());
+        Future<Void> written = batcher.offerAll(group);
+        assertThat(written.isComplete()).isFalse();
+        written.await(5, TimeUnit.SECONDS);
+        assertThat(attempts.get()).isEqualTo(3);
+        assertThat(batches.getLast()).containsAll(group);
+        assertThat(batcher.stats().written()).isEqualTo(4);
+    }
+
+    @Test
+    void offerAllTakesAllOrNothingAndSpansSeveralFlushes() throws Exception {
+        ResultBatcher batcher = deploy(recording(), 10, 4, Duration.ofMillis(50));
+        List<CheckResult> tooMany = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            tooMany.add(result());
+        }
+        Future<Void> refused = batcher.offerAll(tooMany);
+        assertThat(refused.failed()).isTrue();
+        assertThat(refused.cause()).isInstanceOf(ResultBatcher.QueueFullException.class);
+        assertThat(batcher.stats().queued()).isZero();
+        assertThat(batcher.stats().droppedQueueFull()).isZero();
+
+        List<CheckResult> nine = tooMany.subList(0, 9);
+        batcher.offerAll(nine).await(5, TimeUnit.SECONDS);
+        assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(9);
+        assertThat(batches).allSatisfy(batch -> assertThat(batch.size()).isLessThanOrEqualTo(4));
+        assertThat(batcher.offerAll(List.of()).await(5, TimeUnit.SECONDS)).isNull();
+    }
 }
