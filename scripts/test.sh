@@ -6,5 +6,6 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 . scripts/java-env.sh
+scripts/verify-packaging.sh
 scripts/services.sh start
 ./mvnw -B verify "$@"
