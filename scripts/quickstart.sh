@@ -3,6 +3,7 @@
 # plane in the background (log in .data/control-plane.log), and four demo targets that point at
 # local services: the control plane's own /healthz, PostgreSQL's TCP port, ClickHouse's /ping, and a
 # closed port that shows `down`. Re-running it restarts the control plane and keeps the targets.
+# The key for target secrets is made once in .data/secret.key (mode 0600) unless HELIOGRAPH_SECRET_KEY is set.
 #   scripts/quickstart.sh         start (or restart)
 #   scripts/quickstart.sh stop    stop the control plane (services keep running; scripts/services.sh stop)
 set -euo pipefail
@@ -45,6 +46,18 @@ say "building (./mvnw package)"
 ./mvnw -B -q package -DskipTests || die "build failed"
 
 mkdir -p .data
+# The key that encrypts target secrets in PostgreSQL: made once, kept in .data (never committed).
+# HELIOGRAPH_SECRET_KEY from the environment wins.
+keyfile=.data/secret.key
+if [ -z "${HELIOGRAPH_SECRET_KEY:-}" ]; then
+  if [ ! -s "$keyfile" ]; then
+    (umask 077 && head -c 32 /dev/urandom | base64 > "$keyfile")
+    say "generated the key for target secrets: $keyfile (back it up: stored secrets cannot be read without it)"
+  fi
+  chmod 600 "$keyfile"
+  HELIOGRAPH_SECRET_KEY="$(cat "$keyfile")"
+  export HELIOGRAPH_SECRET_KEY
+fi
 say "starting the control plane; log: $logfile"
 nohup bin/heliograph control-plane --config config/heliograph.dev.yaml > "$logfile" 2>&1 &
 echo $! > "$pidfile"

@@ -6,6 +6,11 @@ CREATE TABLE regions (
     created_at  timestamptz NOT NULL DEFAULT now()
 );
 
+-- Regions that targets already name (any well-formed name was accepted before this table existed).
+INSERT INTO regions (name)
+SELECT DISTINCT unnest(regions) FROM targets
+ON CONFLICT (name) DO NOTHING;
+
 -- One-time tokens that let an agent register in a region. Only the SHA-256 of the token is stored.
 CREATE TABLE registration_tokens (
     id          uuid        PRIMARY KEY,

@@ -26,9 +26,13 @@ import dev.heliograph.controlplane.pipeline.BatchWriter;
 import dev.heliograph.controlplane.pipeline.BatcherStats;
 import dev.heliograph.controlplane.pipeline.ResultBatcher;
 import dev.heliograph.controlplane.registry.TargetRegistry;
+import dev.heliograph.controlplane.secrets.SecretCipher;
+import dev.heliograph.controlplane.secrets.SpecSealer;
+import dev.heliograph.controlplane.secrets.StoredSecrets;
 import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
 import dev.heliograph.controlplane.storage.postgres.PgMigrations;
 import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
+import dev.heliograph.controlplane.tls.ServerTls;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.probe.EngineSettings;
 import dev.heliograph.probe.ProbeEngine;
@@ -68,6 +72,7 @@ public final class ControlPlane {
     private final HeliographConfig config;
     private final ConfigSource source;
     private final Components components;
+    private final SpecSealer sealer;
     private Pool postgres;
     private ClickHouseResultStore clickhouse;
     private final Metrics metrics;
@@ -77,6 +82,7 @@ public final class ControlPlane {
     private ApiServer api;
     private ControlServer control;
     private AgentServer agentServer;
+    private ServerTls tls;
     private String agentServerDeployment;
     private ConfigReloader reloader;
     private HealthProbes probes;
@@ -87,6 +93,7 @@ public final class ControlPlane {
         this.config = config;
         this.source = source;
         this.components = new Components(clock);
+        this.sealer = new SpecSealer(SecretCipher.of(config.secret()));
         components.register(Components.CONFIG, false);
         components.register(Components.POSTGRES, true);
         components.register(Components.CLICKHOUSE, false);
@@ -138,6 +145,9 @@ public final class ControlPlane {
                             .setDatabase(pg.database()).setUser(pg.user()).setPassword(pg.password()))
                     .using(vertx)
                     .build();
+            // Every stored secret must decrypt before anything reads targets.
+            return StoredSecrets.verify(postgres, sealer);
+        }).compose(v -> {
             clickhouse = ClickHouseResultStore.create(vertx, config.clickhouse());
             return clickhouse.migrate();
         }).compose(v -> {
@@ -153,29 +163,38 @@ public final class ControlPlane {
             engine = started;
             components.healthy(Components.SCHEDULER, "running in region " + config.scheduler().region());
             components.healthy(Components.WORKER_POOL, "running");
-            return startServers(clock);
+            return vertx.executeBlocking(() -> ServerTls.load(config.tls(), clock), false).compose(loaded -> {
+                tls = loaded;
+                LOG.info("agent server CA fingerprint sha256:{} (server certificate valid until {})", tls.caFingerprint(),
+                        tls.serverExpiry());
+                return startServers(clock);
+            });
         }).compose(v -> {
             probes = startProbes();
-            LOG.info("api listening on http://{}:{} (region {}), agent server on http://{}:{}, control server on http://{}:{}",
-                    config.api().host(), api.port(), config.scheduler().region(), config.agents().host(), agentServer.port(),
+            LOG.info("api listening on {}://{}:{} (region {}), agent server on https://{}:{}, control server on http://{}:{}",
+                    config.tls().api() ? "https" : "http", config.api().host(), api.port(), config.scheduler().region(), config.agents().host(), agentServer.port(),
                     config.control().host(), control.port());
             return Future.<Void>succeededFuture();
         });
     }
 
     private Future<Void> startServers(Clock clock) {
-        PgTargetStore targets = new PgTargetStore(postgres);
+        PgTargetStore targets = new PgTargetStore(postgres, sealer);
         AgentStore agentStore = new AgentStore(postgres);
         RegionId region = new RegionId(config.scheduler().region());
         RegionCatalog regions = new RegionCatalog();
         HeliographConfig.Agents a = config.agents();
         AgentGate gate = new AgentGate(clock);
         gate.bindTo(metrics.registry());
-        AgentHub.Settings hubSettings = new AgentHub.Settings(region, Duration.ofSeconds(a.pollHoldS()),
+        // A held poll must end before its agent would pass the threshold (its arrival is the heartbeat).
+        int holdS = Math.max(1, Math.min(a.pollHoldS(), a.thresholdS() - a.heartbeatIntervalS()));
+        AgentHub.Settings hubSettings = new AgentHub.Settings(region, Duration.ofSeconds(holdS),
                 Duration.ofSeconds(a.thresholdS()), Duration.ofSeconds(a.evaluateIntervalS()),
                 Duration.ofSeconds(a.autoDeleteAfterS()), Duration.ofSeconds(a.onDemandTimeoutS()));
         agentServer = new AgentServer(new AgentServer.Settings(a.host(), a.port(), hubSettings, a.signatureWindowS(),
-                a.retryAfterS(), a.heartbeatIntervalS(), a.maxBodyBytes()), agentStore, batcher, clickhouse, gate::isOpen, clock);
+                a.retryAfterS(), a.heartbeatIntervalS(), a.maxBodyBytes()), tls, agentStore, targets, batcher, clickhouse, gate::isOpen,
+                clock);
+        agentServer.bindTo(metrics.registry());
         HealthHandler health = new HealthHandler(components);
         return agentStore.ensureRegion(region, "the control plane's own region")
                 .compose(v -> agentStore.regionNames())
@@ -186,7 +205,6 @@ public final class ControlPlane {
                     agentServerDeployment = deployment;
                     AgentHub hub = agentServer.hub();
                     hub.bindTo(metrics.registry());
-                    components.healthy(Components.AGENT_SERVER, "listening on " + a.host() + ":" + agentServer.port());
                     registry = new TargetRegistry(vertx, targets, engine, hub, Duration.ofSeconds(config.scheduler().refreshIntervalS()));
                     LiveSettings live = new LiveSettings(config, engine, registry);
                     reloader = new ConfigReloader(vertx, source, config, components, live::apply);
@@ -195,19 +213,25 @@ public final class ControlPlane {
                     TargetHandler targetHandler = new TargetHandler(targets, registry, region, live::guard, regions::contains);
                     OnDemandHandler onDemand = new OnDemandHandler(targets, hub, engine, batcher, region, live::guard,
                             regions::contains, clock);
-                    RegionHandler regionHandler = new RegionHandler(agentStore, regions, region, Duration.ofHours(a.tokenTtlH()), clock);
+                    RegionHandler regionHandler = new RegionHandler(agentStore, regions, region, Duration.ofHours(a.tokenTtlH()),
+                            tls.caFingerprint(), clock);
                     AgentHandler agentHandler = new AgentHandler(hub);
                     ResultHandler resultHandler = new ResultHandler(targets, clickhouse, clock);
-                    return registry.start().compose(loaded -> ApiServer.start(vertx, config.api().host(), config.api().port(),
-                            config.api().maxBodyBytes(), health, metrics.scrapeHandler(),
-                            List.of(onDemand::mount, targetHandler::mount, resultHandler::mount, regionHandler::mount,
-                                    agentHandler::mount)))
-                            .compose(server -> {
-                                api = server;
-                                components.healthy(Components.API_SERVER, "listening on " + config.api().host() + ":" + server.port());
-                                return ControlServer.start(vertx, config.control().host(), config.control().port(), reloader,
-                                        health, gate, drain);
-                            });
+                    // The agent server listens once the hub holds the targets.
+                    return registry.start().compose(loaded -> agentServer.listen()).compose(listening -> {
+                        components.healthy(Components.AGENT_SERVER, "listening on " + a.host() + ":" + agentServer.port());
+                        io.vertx.core.http.HttpServerOptions apiOptions = config.tls().api()
+                                ? tls.secure(new io.vertx.core.http.HttpServerOptions()) : new io.vertx.core.http.HttpServerOptions();
+                        return ApiServer.start(vertx, apiOptions, config.api().host(), config.api().port(),
+                                config.api().maxBodyBytes(), health, metrics.scrapeHandler(),
+                                List.of(onDemand::mount, targetHandler::mount, resultHandler::mount, regionHandler::mount,
+                                        agentHandler::mount));
+                    }).compose(server -> {
+                        api = server;
+                        components.healthy(Components.API_SERVER, "listening on " + config.api().host() + ":" + server.port());
+                        return ControlServer.start(vertx, config.control().host(), config.control().port(), reloader,
+                                health, gate, drain);
+                    });
                 }).map(server -> {
                     control = server;
                     components.healthy(Components.CONTROL_SERVER, "listening on " + config.control().host() + ":" + server.port());
@@ -326,6 +350,11 @@ public final class ControlPlane {
     /** The port the agent server listens on. */
     public int agentPort() {
         return agentServer.port();
+    }
+
+    /** Lowercase hex SHA-256 of the agent server CA's certificate (after start). */
+    public String caFingerprint() {
+        return tls.caFingerprint();
     }
 
     /** The port the control server listens on. */

@@ -6,6 +6,10 @@ import dev.heliograph.controlplane.config.ConfigSource;
 import dev.heliograph.controlplane.config.HeliographConfig;
 import dev.heliograph.controlplane.config.Logging;
 import dev.heliograph.controlplane.control.ProcessSignals;
+import dev.heliograph.controlplane.secrets.SecretKeyException;
+import dev.heliograph.controlplane.secrets.StoredSecrets;
+import dev.heliograph.controlplane.tls.TlsSetupException;
+import dev.heliograph.domain.RegionId;
 import dev.heliograph.probe.agent.AgentSettings;
 import dev.heliograph.probe.agent.ProbeAgent;
 import dev.heliograph.probe.net.Cidr;
@@ -34,12 +38,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code heliograph} command line: {@code heliograph control-plane [--config FILE] [--set key=value]...}
- * and {@code heliograph agent --server URL [--data-dir DIR] [--token TOKEN] ...}.
+ * The {@code heliograph} command line: {@code heliograph control-plane [--config FILE] [--set key=value]...},
+ * {@code heliograph secrets rotate [--config FILE] [--set key=value]...}
+ * and {@code heliograph agent --control-plane URL --region R --token T [--data-dir DIR] ...}.
  */
 @Command(name = "heliograph", mixinStandardHelpOptions = true, version = "heliograph 0.1.0",
         description = "Distributed health-check platform.",
-        subcommands = {Main.ControlPlaneCommand.class, Main.AgentCommand.class})
+        subcommands = {Main.ControlPlaneCommand.class, Main.AgentCommand.class, Main.SecretsCommand.class, TlsCommand.class})
 public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -125,25 +130,91 @@ public final class Main implements Callable<Integer> {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            return root.getClass().getSimpleName() + ": " + root.getMessage();
+            // Its message is written for an operator and says what to do.
+            return root instanceof SecretKeyException || root instanceof TlsSetupException ? root.getMessage() : root.getClass().getSimpleName() + ": " + root.getMessage();
+        }
+    }
+
+    /** {@code heliograph secrets}: the encrypted secrets of target specs (see {@code rotate}). */
+    @Command(name = "secrets", mixinStandardHelpOptions = true, description = "Manage the encrypted secrets of target specs.",
+            subcommands = SecretsCommand.RotateCommand.class)
+    static final class SecretsCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(System.err);
+            return 2;
+        }
+
+        /**
+         * {@code heliograph secrets rotate [--config FILE] [--set key=value]...}: re-encrypts every
+         * stored secret under {@code secret.key}, decrypting with it or {@code secret.previous_key}, in
+         * one Postgres transaction, and prints {@code re-encrypted N secrets in M targets}. Exit codes:
+         * 0 done, 1 failed (one line; nothing changed), 2 bad configuration (including no
+         * {@code secret.key}) or usage.
+         */
+        @Command(name = "rotate", mixinStandardHelpOptions = true,
+                description = "Re-encrypt every stored secret under secret.key (the old key as secret.previous_key).")
+        static final class RotateCommand implements Callable<Integer> {
+            @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file, as for control-plane.")
+            Path config;
+
+            @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key, e.g. --set secret.previous_key=... (repeatable).")
+            List<String> overrides = new ArrayList<>();
+
+            @Override
+            public Integer call() throws Exception {
+                HeliographConfig cfg;
+                try {
+                    cfg = ConfigSource.of(config, System.getenv(), overrides).load();
+                } catch (ConfigException e) {
+                    e.problems().forEach(problem -> System.err.println("heliograph: config: " + problem));
+                    return 2;
+                }
+                if (cfg.secret().key().isBlank()) {
+                    System.err.println("heliograph: config: secret.key (HELIOGRAPH_SECRET_KEY) is required to rotate secrets");
+                    return 2;
+                }
+                Logging.configure(cfg.log());
+                Vertx vertx = Vertx.vertx();
+                try {
+                    StoredSecrets.Rotation done = StoredSecrets.rotate(vertx, cfg).await(2, TimeUnit.MINUTES);
+                    System.out.println("re-encrypted " + done.secrets() + " secrets in " + done.targets() + " targets");
+                    return 0;
+                } catch (Exception e) {
+                    System.err.println("heliograph: secrets rotate: " + ControlPlaneCommand.rootMessage(e));
+                    return 1;
+                } finally {
+                    vertx.close().await(10, TimeUnit.SECONDS);
+                }
+            }
         }
     }
 
     /**
-     * {@code heliograph agent}: runs a probe agent for the region its registration token names, until
-     * SIGINT/SIGTERM; then it stops gracefully within 10 s (a second signal exits at once). Options
-     * fall back to {@code HELIOGRAPH_AGENT_*} environment variables. Exit codes: 0 stopped, 1 fatal
-     * error (no identity and no token, token refused, key revoked, data directory unusable), 2 bad
-     * usage, 130/143 second SIGINT/SIGTERM. Never prints or logs the token or the agent key.
+     * {@code heliograph agent}: runs a probe agent for region {@code --region}, until SIGINT/SIGTERM;
+     * then it stops gracefully within 10 s (a second signal exits at once). Options fall back to
+     * {@code HELIOGRAPH_AGENT_*} environment variables. Exit codes: 0 stopped, 1 fatal error (no
+     * identity and no token or region, token refused or for another region, saved identity of another
+     * region, key revoked, data directory unusable), 2 bad usage, 130/143 second SIGINT/SIGTERM.
+     * Never prints or logs the token or the agent key.
      */
     @Command(name = "agent", mixinStandardHelpOptions = true,
             description = "Run a probe agent: check the targets the control plane assigns to its region and report the results.")
     static final class AgentCommand implements Callable<Integer> {
         private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
 
-        @Option(names = "--server", paramLabel = "URL",
-                description = "The control plane's agent server, e.g. http://cp.example:8081 (env HELIOGRAPH_AGENT_SERVER). Required.")
-        String server;
+        @Option(names = "--control-plane", paramLabel = "URL",
+                description = "The control plane's agent server, e.g. https://cp.example:8081 (env HELIOGRAPH_AGENT_CONTROL_PLANE). "
+                        + "Required.")
+        String controlPlane;
+
+        @Option(names = "--region", paramLabel = "R",
+                description = "The region this agent checks from (env HELIOGRAPH_AGENT_REGION). Required to register: the token must be "
+                        + "for this region. Later optional; when given it must be the region of the saved identity.")
+        String region;
 
         @Option(names = "--data-dir", paramLabel = "DIR",
                 description = "Identity and write-ahead log, created with mode 0700 (env HELIOGRAPH_AGENT_DATA_DIR; default ./agent-data).")
@@ -165,6 +236,25 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--max-concurrent-checks", paramLabel = "N", description = "Checks in flight at most, 1..100000 (default 1000).")
         Integer maxConcurrentChecks;
 
+        @Option(names = "--wal-max-bytes", paramLabel = "N",
+                description = "Most bytes the write-ahead log holds, 65536 (64 KiB) to 1099511627776 (1 TiB); results beyond it are "
+                        + "dropped, counted and reported to the control plane (env HELIOGRAPH_AGENT_WAL_MAX_BYTES; default 268435456, "
+                        + "256 MiB).")
+        String walMaxBytes;
+
+        @Option(names = "--ca-fingerprint", paramLabel = "HEX",
+                description = "SHA-256 fingerprint of the control plane's CA (64 hex digits; printed by the control plane at start and "
+                        + "shown when a registration token is created), checked at the first contact (env "
+                        + "HELIOGRAPH_AGENT_CA_FINGERPRINT).")
+        String caFingerprint;
+
+        @Option(names = "--insecure-first-contact",
+                description = "Register without --ca-fingerprint, pinning whichever CA the control plane presents (trust on first use).")
+        boolean insecureFirstContact;
+
+        @Option(names = "--allow-root", description = "Run although the user is root (not recommended).")
+        boolean allowRoot;
+
         @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "auto",
                 description = "auto (text on a terminal, else JSON lines), text or json (default auto).")
         String logFormat;
@@ -180,6 +270,11 @@ public final class Main implements Callable<Integer> {
                 settings = settings(System.getenv());
             } catch (IllegalArgumentException e) {
                 System.err.println("heliograph: agent: " + e.getMessage());
+                return 2;
+            }
+            if (!allowRoot && ProcessUser.isRoot()) {
+                System.err.println("heliograph: agent: refusing to run as root: run it as an unprivileged user "
+                        + "(see packaging/), or pass --allow-root");
                 return 2;
             }
             Logging.configure(new HeliographConfig.Log(logLevel, logFormat));
@@ -210,16 +305,27 @@ public final class Main implements Callable<Integer> {
 
         /** The settings from the options, each falling back to its environment variable; throws {@link IllegalArgumentException}. */
         AgentSettings settings(Map<String, String> env) {
-            String serverText = orEnv(server, env, "HELIOGRAPH_AGENT_SERVER");
-            if (serverText == null) {
-                throw new IllegalArgumentException("--server URL is required (or HELIOGRAPH_AGENT_SERVER)");
+            String urlText = orEnv(controlPlane, env, "HELIOGRAPH_AGENT_CONTROL_PLANE");
+            if (urlText == null) {
+                throw new IllegalArgumentException("--control-plane URL is required (or HELIOGRAPH_AGENT_CONTROL_PLANE)");
             }
             URI uri;
             try {
-                uri = new URI(serverText.trim());
+                uri = new URI(urlText.trim());
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("--server: '" + serverText + "' is not a URL such as http://host:8081");
+                throw new IllegalArgumentException("--control-plane: '" + urlText + "' is not a URL such as https://host:8081");
             }
+            if (!"https".equalsIgnoreCase(uri.getScheme())) {
+                throw new IllegalArgumentException("--control-plane must be an https:// URL (the control plane's agent server speaks TLS only), was '"
+                        + urlText + "'");
+            }
+            String fingerprintText = orEnv(caFingerprint, env, "HELIOGRAPH_AGENT_CA_FINGERPRINT");
+            String regionText = orEnv(region, env, "HELIOGRAPH_AGENT_REGION");
+            if (regionText != null && !RegionId.isValid(regionText.trim())) {
+                throw new IllegalArgumentException("--region: '" + regionText
+                        + "' is not a region name (1-63 characters of a-z, 0-9 and '-', starting with a letter or digit)");
+            }
+            long walBytes = walMaxBytes(orEnv(walMaxBytes, env, "HELIOGRAPH_AGENT_WAL_MAX_BYTES"));
             String dirText = orEnv(dataDir == null ? null : dataDir.toString(), env, "HELIOGRAPH_AGENT_DATA_DIR");
             String cidrText = orEnv(allowCidrs.isEmpty() ? null : String.join(",", allowCidrs), env, "HELIOGRAPH_AGENT_ALLOWED_CIDRS");
             List<Cidr> cidrs = new ArrayList<>();
@@ -239,8 +345,12 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--log-format must be one of auto, text, json");
             }
             AgentSettings.Builder builder = AgentSettings.builder(uri, Path.of(dirText == null ? "agent-data" : dirText))
+                    .region(regionText == null ? null : new RegionId(regionText.trim()))
                     .token(orEnv(token, env, "HELIOGRAPH_AGENT_TOKEN"))
-                    .allowedCidrs(cidrs);
+                    .allowedCidrs(cidrs)
+                    .walMaxBytes(walBytes)
+                    .caFingerprint(fingerprintText == null || fingerprintText.isBlank() ? null : fingerprintText.trim())
+                    .insecureFirstContact(insecureFirstContact);
             if (name != null) {
                 builder.name(name);
             }
@@ -248,6 +358,24 @@ public final class Main implements Callable<Integer> {
                 builder.maxConcurrentChecks(maxConcurrentChecks);
             }
             return builder.build();
+        }
+
+        /** The write-ahead log bound from {@code text}, a whole number of bytes; the default when {@code null}. */
+        private static long walMaxBytes(String text) {
+            if (text == null) {
+                return AgentSettings.WAL_DEFAULT_BYTES;
+            }
+            long bytes;
+            try {
+                bytes = Long.parseLong(text.trim());
+            } catch (NumberFormatException e) {
+                bytes = -1;
+            }
+            if (bytes < AgentSettings.WAL_MIN_BYTES || bytes > AgentSettings.WAL_MAX_BYTES) {
+                throw new IllegalArgumentException("--wal-max-bytes must be a number of bytes between " + AgentSettings.WAL_MIN_BYTES
+                        + " (64 KiB) and " + AgentSettings.WAL_MAX_BYTES + " (1 TiB), was '" + text + "'");
+            }
+            return bytes;
         }
 
         /** {@code option} when given, else the non-blank environment variable {@code name}, else {@code null}. */

@@ -42,9 +42,11 @@ class AgentOutageIT {
                         + server.url("/far/" + i) + "\"},\"interval_s\":1,\"timeout_ms\":500,\"regions\":[\"far\"]}");
                 targets.add(created.json().path("id").asText());
             }
-            String token = api.post("/api/v1/regions/far/registration-tokens", "{}").json().path("token").asText();
+            ApiClient.Answer created = api.post("/api/v1/regions/far/registration-tokens", "{}");
+            String token = created.json().path("token").asText();
+            String fingerprint = created.json().path("ca_fingerprint").asText();
             Path data = Files.createTempDirectory("heliograph-outage-").resolve("far-1");
-            try (AgentProcess agent = AgentProcess.start(data, ports[1], token, "far-1")) {
+            try (AgentProcess agent = AgentProcess.start(data, ports[1], "far", token, fingerprint, "far-1")) {
                 Await.until("results flow", Duration.ofSeconds(60), () -> count(services, "1") >= 6);
                 plane.stop(Duration.ofSeconds(10)).await(15, TimeUnit.SECONDS);
                 long downAt = System.currentTimeMillis();
@@ -57,6 +59,14 @@ class AgentOutageIT {
                 assertThat(agent.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(agent.process().exitValue()).as(agent.logText()).isZero();
 
+                // The last acknowledgement is recorded in Postgres just after it is sent.
+                Await.until("the last acknowledgement is recorded", Duration.ofSeconds(10), () -> {
+                    try {
+                        return acknowledgedSequence(services) == count(services, "1");
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
                 long acknowledged = acknowledgedSequence(services);
                 long rows = count(services, "1");
                 assertThat(acknowledged).as("results the agent made, by its sequence").isGreaterThan(OUTAGE_S * 3L);

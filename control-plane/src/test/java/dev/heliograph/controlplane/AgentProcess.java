@@ -28,10 +28,19 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /**
-     * Starts an agent of the agent server at {@code agentPort} with data directory {@code dataDir};
-     * {@code token} may be {@code null} when the directory already holds an identity.
+     * Starts an agent for {@code region} of the control plane whose agent server listens on
+     * {@code https://127.0.0.1:agentPort}, with data directory {@code dataDir}, {@code --allow-root}
+     * (tests run as root) and {@code --ca-fingerprint caFingerprint}; {@code token} may be
+     * {@code null} when the directory already holds an identity.
      */
-    static AgentProcess start(Path dataDir, int agentPort, String token, String name) throws Exception {
+    static AgentProcess start(Path dataDir, int agentPort, String region, String token, String caFingerprint, String name)
+            throws Exception {
+        return startWith(dataDir, agentPort, region, token, name, "--allow-root", "--ca-fingerprint", caFingerprint);
+    }
+
+    /** Like the other, with exactly {@code options} instead of {@code --allow-root --ca-fingerprint ...}. */
+    static AgentProcess startWith(Path dataDir, int agentPort, String region, String token, String name, String... options)
+            throws Exception {
         String root = System.getProperty("heliograph.root");
         Path jar = Path.of(System.getProperty("heliograph.jar"));
         Path jarCopy = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".jar");
@@ -39,8 +48,10 @@ final class AgentProcess implements AutoCloseable {
         Files.copy(jar, jarCopy);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         List<String> command = new ArrayList<>(List.of(root + "/bin/heliograph", "agent",
-                "--server", "http://127.0.0.1:" + agentPort, "--data-dir", dataDir.toString(), "--name", name,
+                "--control-plane", "https://127.0.0.1:" + agentPort, "--region", region, "--data-dir", dataDir.toString(),
+                "--name", name,
                 "--allow-cidr", "127.0.0.0/8", "--log-format", "text"));
+        command.addAll(List.of(options));
         if (token != null) {
             command.add("--token");
             command.add(token);

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentRegionsIT {
     private static final int THRESHOLD_S = 3;
+    private static final int AUTO_DELETE_S = 8;
     private TestServices services;
     private Vertx vertx;
     private ControlPlane plane;
@@ -40,7 +41,8 @@ class AgentRegionsIT {
         vertx = Vertx.vertx();
         plane = ControlPlane.start(vertx, services.config("agents.heartbeat_interval_s=1",
                 "agents.threshold_multiplier=" + THRESHOLD_S, "agents.poll_hold_s=5", "agents.on_demand_timeout_s=3",
-                "agents.evaluate_interval_s=1"), Clock.systemUTC()).await(60, TimeUnit.SECONDS);
+                "agents.evaluate_interval_s=1", "agents.auto_delete_after_s=" + AUTO_DELETE_S), Clock.systemUTC())
+                .await(60, TimeUnit.SECONDS);
         api = new ApiClient(plane.apiPort());
         target = new RecordingHttpServer(Duration.ZERO);
         dataRoot = Files.createTempDirectory("heliograph-agents-");
@@ -73,7 +75,8 @@ class AgentRegionsIT {
     }
 
     private AgentProcess agent(String name, String token) throws Exception {
-        AgentProcess agent = AgentProcess.start(dataRoot.resolve(name), plane.agentPort(), token, name);
+        String region = name.substring(0, name.lastIndexOf('-')); // agents here are named <region>-<n>
+        AgentProcess agent = AgentProcess.start(dataRoot.resolve(name), plane.agentPort(), region, token, plane.caFingerprint(), name);
         agents.add(agent);
         return agent;
     }
@@ -211,9 +214,14 @@ class AgentRegionsIT {
         Await.until("every target checked after the move", Duration.ofSeconds(20), () ->
                 targets.stream().allMatch(id -> results("target_id = toUUID('" + id + "') AND started_at_ms >= " + after) >= 1));
         assertThat(results("region = 'trio' AND started_at_ms >= " + after + " AND agent_id = '" + victim + "'")).isZero();
+        // Silent for agents.auto_delete_after_s: deleted.
+        Await.until("the killed agent is auto-deleted", Duration.ofSeconds(AUTO_DELETE_S + 10),
+                () -> !inRegion("trio").containsKey("trio-2"));
+        // Its silence began at its last request, at most one poll hold (2 s here) before the kill.
+        assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isGreaterThanOrEqualTo(Duration.ofSeconds(AUTO_DELETE_S - 2));
         String metrics = api.get("/metrics").text();
-        assertThat(metrics).containsPattern("heliograph_agents\\{status=\"not_reporting\"\\} [1-9]")
-                .containsPattern("heliograph_agent_status_changes_total [1-9]");
+        assertThat(metrics).containsPattern("heliograph_agent_status_changes_total [1-9]")
+                .containsPattern("heliograph_agents_auto_deleted_total [1-9]");
     }
 
     private long distinctAgents(String target, long since) throws Exception {

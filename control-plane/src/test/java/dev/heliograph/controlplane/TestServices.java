@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * the same defaults and {@code HELIOGRAPH_*} variables as the product's configuration.
  */
 public final class TestServices implements AutoCloseable {
+    /** The {@code secret.key} of every test configuration (base64 of 32 bytes); a test key, never a real one. */
+    public static final String SECRET_KEY = "aGVsaW9ncmFwaC10ZXN0LWtleS0wMTIzNDU2Nzg5YWI=";
+
     private final String database = "hg_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final HeliographConfig base;
 
@@ -31,6 +34,11 @@ public final class TestServices implements AutoCloseable {
         }
     }
 
+    /** This test's {@code tls.dir}: the control plane's CA and server certificate ({@code target/tls-<database>}). */
+    public java.nio.file.Path tlsDir() {
+        return java.nio.file.Path.of("target", "tls-" + database).toAbsolutePath();
+    }
+
     /** The database name used in both PostgreSQL and ClickHouse. */
     public String database() {
         return database;
@@ -38,7 +46,8 @@ public final class TestServices implements AutoCloseable {
 
     /**
      * A configuration pointing at this test's databases, with loopback checks allowed, the API on a
-     * free port (the control server too) and fast flushes; {@code overrides} are {@code key=value} pairs applied last.
+     * free port (the control server too), fast flushes and {@link #SECRET_KEY} as {@code secret.key};
+     * {@code overrides} are {@code key=value} pairs applied last.
      */
     public HeliographConfig config(String... overrides) throws Exception {
         return ConfigLoader.load(null, Map.of(), overrides(overrides));
@@ -59,7 +68,9 @@ public final class TestServices implements AutoCloseable {
                 "clickhouse.database=" + database,
                 "probe.allowed_cidrs=127.0.0.0/8",
                 "batcher.flush_interval_ms=200",
-                "scheduler.jitter_ms=50"));
+                "scheduler.jitter_ms=50",
+                "secret.key=" + SECRET_KEY,
+                "tls.dir=" + tlsDir()));
         all.addAll(List.of(extra));
         return all;
     }

@@ -17,6 +17,12 @@ public record FieldError(String field, String code, String message) {
     public static final String BLOCKED_ADDRESS = "BLOCKED_ADDRESS";
     /** A region that does not exist (create it first: {@code POST /api/v1/regions}). */
     public static final String UNKNOWN_REGION = "UNKNOWN_REGION";
+    /** Code for two fields that exclude each other (basic_auth and an Authorization header). */
+    public static final String CONFLICT = "CONFLICT";
+    /** {@code "***"} sent for a secret field that has no stored value to keep (on create, or a new field). */
+    public static final String SECRET_NOT_SET = "SECRET_NOT_SET";
+    /** A secret field while the control plane has no {@code secret.key} to encrypt it with. */
+    public static final String SECRET_KEY_MISSING = "SECRET_KEY_MISSING";
     /** Code for a timeout that is not below the interval. */
     public static final String TIMEOUT_NOT_BELOW_INTERVAL = "TIMEOUT_NOT_BELOW_INTERVAL";
 }

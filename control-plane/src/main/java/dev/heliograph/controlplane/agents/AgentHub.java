@@ -35,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +50,10 @@ import org.slf4j.LoggerFactory;
  * ms, so that a version an agent kept from before a control-plane restart is never mistaken for a
  * current one.
  *
- * <p>An agent is live while it holds a poll or was heard from within the reporting threshold
- * ({@code heartbeat × multiplier}); its status is {@code ok} while live, else {@code not_reporting}.
+ * <p>An agent is live while its last request (a poll, a result batch, a job result) arrived within
+ * the reporting threshold ({@code heartbeat × multiplier}); its status is {@code ok} while live, else
+ * {@code not_reporting}. The hold of a poll is kept below the threshold, so a healthy agent always
+ * polls again in time, while a host that vanished without closing its connection is still found.
  * A timer fires at the next moment an agent would pass the threshold, so its targets move to the
  * others within the threshold; a periodic task ({@code evaluateInterval}) re-checks, writes
  * {@code last_seen}, status and acknowledged sequences to Postgres in one statement, and deletes
@@ -95,7 +98,7 @@ public final class AgentHub implements AgentConnections {
 
     /** An agent as listed by the API. */
     public record AgentView(UUID id, String name, String region, String version, String status, Instant lastSeen,
-                            Instant registeredAt, int assignedTargets) {
+                            Instant registeredAt, int assignedTargets, long droppedResults) {
     }
 
     private final Vertx vertx;
@@ -112,12 +115,15 @@ public final class AgentHub implements AgentConnections {
     private final Set<UUID> holding = ConcurrentHashMap.newKeySet();
     // Agents (id → signing key) for request authentication from any thread.
     private final Map<UUID, Credentials> credentials = new ConcurrentHashMap<>();
+    // When each agent's poll was last closed by a drain, so that a paced drain reaches every agent.
+    private final Map<UUID, Long> lastDrained = new ConcurrentHashMap<>();
     private final AtomicLong statusChanges = new AtomicLong();
     private final AtomicLong autoDeleted = new AtomicLong();
     private volatile int okCount;
     private volatile int notReportingCount;
     private long notifyTimer = -1;
     private long expiryTimer = -1;
+    private boolean expiryPending;
     private long evaluateTimer = -1;
     private boolean syncRunning;
 
@@ -155,8 +161,11 @@ public final class AgentHub implements AgentConnections {
             vertx.cancelTimer(expiryTimer);
             vertx.cancelTimer(notifyTimer);
             agents.values().forEach(agent -> answer(agent, new PollAnswer.NoWork()));
-            return null;
-        }).compose(v -> syncToStore());
+            return rows();
+        }).compose(rows -> store.sync(rows).recover(error -> {
+            LOG.warn("writing agent status to postgres at stop failed: {}", error.getMessage());
+            return Future.succeededFuture();
+        }));
     }
 
     /**
@@ -243,6 +252,15 @@ public final class AgentHub implements AgentConnections {
         }
     }
 
+    /**
+     * Org and regions of an enabled target the hub holds; empty for others (look them up in
+     * Postgres). Call on the hub's context.
+     */
+    public Optional<PgTargetStore.Placement> placement(TargetId id) {
+        Target target = targets.get(id);
+        return target == null ? Optional.empty() : Optional.of(new PgTargetStore.Placement(target.orgId(), target.regions()));
+    }
+
     private Set<RegionId> remoteRegions(Target target) {
         if (!target.enabled()) {
             return Set.of();
@@ -289,7 +307,7 @@ public final class AgentHub implements AgentConnections {
             for (AgentState agent : agents.values()) {
                 views.add(new AgentView(agent.record.id(), agent.record.name(), agent.record.region().value(),
                         agent.record.version(), agent.status.wire(), Instant.ofEpochMilli(agent.lastSeenMs),
-                        agent.record.registeredAt(), assignment(agent).size()));
+                        agent.record.registeredAt(), assignment(agent).size(), agent.droppedTotal));
             }
             views.sort(Comparator.comparing(AgentView::region).thenComparing(AgentView::name)
                     .thenComparing(AgentView::id));
@@ -310,6 +328,7 @@ public final class AgentHub implements AgentConnections {
 
     private void forget(AgentState agent) {
         credentials.remove(agent.record.id());
+        lastDrained.remove(agent.record.id());
         agents.remove(agent.record.id());
         answer(agent, new PollAnswer.Revoked());
         if (agent.live) {
@@ -339,8 +358,10 @@ public final class AgentHub implements AgentConnections {
         if (!agent.live) {
             evaluateLiveness();
         }
-        if (!dispatchJobs(regionOf(agent))) {
-            offerAssignment(agent);
+        // A new assignment first: queued jobs wait for the next poll, which follows at once.
+        offerAssignment(agent);
+        if (agent.poll != null && agent.poll.promise == promise) {
+            dispatchJobs(regionOf(agent));
         }
         if (agent.poll != null && agent.poll.promise == promise) {
             agent.poll.timer = vertx.setTimer(settings.pollHold().toMillis(), id -> {
@@ -376,12 +397,25 @@ public final class AgentHub implements AgentConnections {
         return holding.size();
     }
 
+    /** Closes the held poll of the agent drained longest ago (never drained first). */
     @Override
     public boolean disconnectOne() {
-        Iterator<UUID> it = holding.iterator();
-        while (it.hasNext()) {
-            UUID id = it.next();
-            if (holding.remove(id)) {
+        while (true) {
+            UUID pick = null;
+            long pickDrained = Long.MAX_VALUE;
+            for (UUID id : holding) {
+                long drained = lastDrained.getOrDefault(id, Long.MIN_VALUE);
+                if (pick == null || drained < pickDrained) {
+                    pick = id;
+                    pickDrained = drained;
+                }
+            }
+            if (pick == null) {
+                return false;
+            }
+            if (holding.remove(pick)) {
+                UUID id = pick;
+                lastDrained.put(id, System.nanoTime());
                 context.runOnContext(v -> {
                     AgentState agent = agents.get(id);
                     if (agent != null) {
@@ -391,7 +425,6 @@ public final class AgentHub implements AgentConnections {
                 return true;
             }
         }
-        return false;
     }
 
     private void offerAssignment(AgentState agent) {
@@ -411,13 +444,12 @@ public final class AgentHub implements AgentConnections {
         agent.poll = null;
         holding.remove(agent.record.id());
         vertx.cancelTimer(poll.timer);
-        seen(agent);
         poll.promise.tryComplete(answer);
-        scheduleExpiry();
     }
 
     private void seen(AgentState agent) {
         agent.lastSeenMs = Math.max(agent.lastSeenMs, clock.millis());
+        scheduleExpiry();
     }
 
     // ---- assignment ----
@@ -487,7 +519,7 @@ public final class AgentHub implements AgentConnections {
         long threshold = settings.threshold().toMillis();
         boolean changed = false;
         for (AgentState agent : agents.values()) {
-            boolean live = agent.poll != null || now - agent.lastSeenMs <= threshold;
+            boolean live = now - agent.lastSeenMs <= threshold;
             if (live != agent.live) {
                 agent.live = live;
                 dirty.add(agent.record.region());
@@ -508,11 +540,25 @@ public final class AgentHub implements AgentConnections {
         scheduleExpiry();
     }
 
-    /** One timer at the moment the next live agent without a held poll would pass the threshold. */
+    /**
+     * One timer at the moment the next live agent would pass the threshold; worked out once per
+     * event-loop turn however many agents were heard in it.
+     */
     private void scheduleExpiry() {
+        if (expiryPending) {
+            return;
+        }
+        expiryPending = true;
+        context.runOnContext(v -> {
+            expiryPending = false;
+            armExpiry();
+        });
+    }
+
+    private void armExpiry() {
         long next = Long.MAX_VALUE;
         for (AgentState agent : agents.values()) {
-            if (agent.live && agent.poll == null) {
+            if (agent.live) {
                 next = Math.min(next, agent.lastSeenMs + settings.threshold().toMillis() + 1);
             }
         }
@@ -563,13 +609,7 @@ public final class AgentHub implements AgentConnections {
 
     private Future<Void> syncToStore() {
         return on(() -> {
-            if (syncRunning) {
-                return null;
-            }
-            List<AgentStore.AgentSync> rows = new ArrayList<>();
-            agents.values().forEach(agent -> rows.add(new AgentStore.AgentSync(agent.record.id(),
-                    Instant.ofEpochMilli(agent.lastSeenMs), agent.status, agent.ackedSeq)));
-            return rows;
+            return syncRunning ? null : rows();
         }).compose(rows -> {
             if (rows == null) {
                 return Future.succeededFuture();
@@ -584,20 +624,51 @@ public final class AgentHub implements AgentConnections {
         });
     }
 
+    private List<AgentStore.AgentSync> rows() {
+        List<AgentStore.AgentSync> rows = new ArrayList<>();
+        agents.values().forEach(agent -> rows.add(new AgentStore.AgentSync(agent.record.id(),
+                Instant.ofEpochMilli(agent.lastSeenMs), agent.status, agent.ackedSeq)));
+        return rows;
+    }
+
     // ---- results ----
 
     /**
-     * Runs {@code work} for {@code agentId}'s result batches one at a time, in arrival order (a
-     * resent batch waits for the first attempt). Call on the hub's context.
+     * Marks a result batch of the agent as being stored; {@code false} when one already is (one
+     * batch per agent at a time, so a resend never queues behind a slow first attempt). Call on the
+     * hub's context; pair with {@link #endBatch}.
      */
-    public <T> Future<T> serially(UUID agentId, Supplier<Future<T>> work) {
+    public boolean beginBatch(UUID agentId) {
         AgentState agent = agents.get(agentId);
-        if (agent == null) {
-            return Future.failedFuture(new IllegalStateException("agent " + agentId + " is not registered"));
+        if (agent == null || agent.storingBatch) {
+            return false;
         }
-        Future<T> next = agent.resultChain.transform(ignored -> work.get());
-        agent.resultChain = next.transform(ignored -> Future.succeededFuture());
-        return next;
+        agent.storingBatch = true;
+        return true;
+    }
+
+    /** The agent's batch is settled (stored or failed). Call on the hub's context. */
+    public void endBatch(UUID agentId) {
+        AgentState agent = agents.get(agentId);
+        if (agent != null) {
+            agent.storingBatch = false;
+        }
+    }
+
+    /**
+     * The agent reported {@code cumulative} results dropped at its full write-ahead log since it
+     * started; returns the increase since its last report (a smaller number means it restarted).
+     * Call on the hub's context.
+     */
+    public Optional<Long> reportedDrops(UUID agentId, long cumulative) {
+        AgentState agent = agents.get(agentId);
+        if (agent == null || cumulative == agent.reportedDrops) {
+            return Optional.empty();
+        }
+        long increase = cumulative > agent.reportedDrops ? cumulative - agent.reportedDrops : cumulative;
+        agent.reportedDrops = cumulative;
+        agent.droppedTotal += increase;
+        return increase > 0 ? Optional.of(increase) : Optional.empty();
     }
 
     /**
@@ -744,7 +815,9 @@ public final class AgentHub implements AgentConnections {
         HeldPoll poll;
         long ackedSeq;
         boolean verified;
-        Future<?> resultChain = Future.succeededFuture();
+        boolean storingBatch;
+        long reportedDrops;
+        long droppedTotal;
 
         AgentState(AgentRecord record) {
             this.record = record;

@@ -50,6 +50,13 @@ public final class ApiServer {
      */
     public static Future<ApiServer> start(Vertx vertx, String host, int port, long maxBodyBytes, HealthHandler health,
                                           Handler<RoutingContext> metrics, List<Consumer<Router>> resources) {
+        return start(vertx, new io.vertx.core.http.HttpServerOptions(), host, port, maxBodyBytes, health, metrics, resources);
+    }
+
+    /** Like the other, with server {@code options} (e.g. TLS when {@code tls.api} is on). */
+    public static Future<ApiServer> start(Vertx vertx, io.vertx.core.http.HttpServerOptions options, String host, int port,
+                                          long maxBodyBytes, HealthHandler health, Handler<RoutingContext> metrics,
+                                          List<Consumer<Router>> resources) {
         Router router = Router.router(vertx);
         router.route().handler(ApiServer::tagRequest);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
@@ -63,7 +70,7 @@ public final class ApiServer {
         router.errorHandler(405, failures);
         router.errorHandler(413, failures);
         router.errorHandler(500, failures);
-        return vertx.createHttpServer().requestHandler(router).listen(port, host).map(ApiServer::new);
+        return vertx.createHttpServer(options).requestHandler(router).listen(port, host).map(ApiServer::new);
     }
 
     /** The port actually listened on. */

@@ -30,7 +30,8 @@ import java.util.function.Supplier;
  * held poll of one of its live agents.
  * <ul>
  *   <li>{@code POST /api/v1/targets/{id}/check-now}: checks a stored target; the results are stored
- *       like scheduled ones and returned as {@code {"results": [...]}};</li>
+ *       like scheduled ones and returned as {@code {"results": [...], "stored": true}} ({@code false}
+ *       when the result queue was full and they were dropped);</li>
  *   <li>{@code POST /api/v1/targets/test}: checks the target described in the body (the body of a
  *       create) without storing it or its results.</li>
  * </ul>
@@ -71,8 +72,11 @@ public final class OnDemandHandler {
         TargetHandler.require(store, ctx, id)
                 .compose(target -> run(target, regions(ctx, target)))
                 .onSuccess(results -> {
-                    results.forEach(sink::offer);
-                    Responses.json(ctx, 200, Map.of("results", results.stream().map(ResultView::of).toList()));
+                    boolean stored = true;
+                    for (CheckResult result : results) {
+                        stored &= sink.offer(result);
+                    }
+                    Responses.json(ctx, 200, Map.of("results", results.stream().map(ResultView::of).toList(), "stored", stored));
                 })
                 .onFailure(ctx::fail);
     }

@@ -37,13 +37,17 @@ public final class RegionHandler {
     private final RegionCatalog catalog;
     private final RegionId localRegion;
     private final Duration tokenTtl;
+    private final String caFingerprint;
     private final Clock clock;
 
-    public RegionHandler(AgentStore store, RegionCatalog catalog, RegionId localRegion, Duration tokenTtl, Clock clock) {
+    /** @param caFingerprint the agent server CA's SHA-256 fingerprint, shown with every token for {@code --ca-fingerprint} */
+    public RegionHandler(AgentStore store, RegionCatalog catalog, RegionId localRegion, Duration tokenTtl, String caFingerprint,
+                         Clock clock) {
         this.store = store;
         this.catalog = catalog;
         this.localRegion = localRegion;
         this.tokenTtl = tokenTtl;
+        this.caFingerprint = caFingerprint;
         this.clock = clock;
     }
 
@@ -61,7 +65,8 @@ public final class RegionHandler {
 
     /** A token's metadata; {@code token} is set only in the answer to its creation. */
     public record TokenView(String id, String region, String token, String description, String state,
-                            Instant createdAt, Instant expiresAt, Instant usedAt, String usedBy, Instant revokedAt) {
+                            Instant createdAt, Instant expiresAt, Instant usedAt, String usedBy, Instant revokedAt,
+                            String caFingerprint) {
     }
 
     /** Adds this resource's routes to {@code router}. */
@@ -218,7 +223,7 @@ public final class RegionHandler {
     private TokenView view(TokenInfo info, String token) {
         return new TokenView(info.id().toString(), info.region(), token, info.description(), info.state(clock.instant()),
                 info.createdAt(), info.expiresAt(), info.usedAt(), info.usedBy() == null ? null : info.usedBy().toString(),
-                info.revokedAt());
+                info.revokedAt(), caFingerprint);
     }
 
     private static RegionId region(RoutingContext ctx) {

@@ -6,6 +6,7 @@ import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
 import dev.heliograph.controlplane.storage.postgres.TargetFilter;
 import dev.heliograph.controlplane.storage.postgres.TargetNameTakenException;
 import dev.heliograph.domain.CheckKind;
+import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetDraft;
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code /api/v1/targets}: create, read, replace, delete and list targets. Every write is reported
- * to the {@link TargetRegistry}, so the scheduler follows without a restart.
+ * to the {@link TargetRegistry}, so the scheduler follows without a restart. Answers show secret
+ * fields masked ({@link TargetView}); a replace that sends {@code "***"} keeps a stored secret.
  */
 public final class TargetHandler {
     private final PgTargetStore store;
@@ -53,7 +55,7 @@ public final class TargetHandler {
     }
 
     private void create(RoutingContext ctx) {
-        TargetDraft draft = draft(ctx);
+        TargetDraft draft = request(ctx).toDraft(defaultRegion, guard.get(), regionExists, null, store.canStoreSecrets());
         store.create(ApiServer.org(ctx), draft)
                 .onSuccess(target -> {
                     registry.changed(target);
@@ -70,13 +72,19 @@ public final class TargetHandler {
 
     private void replace(RoutingContext ctx) {
         TargetId id = targetId(ctx);
-        TargetDraft draft = draft(ctx);
-        store.update(ApiServer.org(ctx), id, draft).onComplete(updated -> {
-            if (updated.succeeded()) {
-                updated.result().ifPresent(registry::changed);
-            }
-            answer(ctx, id, updated);
-        });
+        TargetRequest request = request(ctx);
+        OrgId org = ApiServer.org(ctx);
+        // Read first: "***" in a secret field keeps the stored value.
+        store.get(org, id)
+                .map(stored -> request.toDraft(defaultRegion, guard.get(), regionExists,
+                        stored.map(Target::spec).orElse(null), store.canStoreSecrets()))
+                .compose(draft -> store.update(org, id, draft))
+                .onComplete(updated -> {
+                    if (updated.succeeded()) {
+                        updated.result().ifPresent(registry::changed);
+                    }
+                    answer(ctx, id, updated);
+                });
     }
 
     private void delete(RoutingContext ctx) {
@@ -127,12 +135,12 @@ public final class TargetHandler {
                 enabled == null ? null : Boolean.valueOf(enabled), query == null || query.isBlank() ? null : query);
     }
 
-    private TargetDraft draft(RoutingContext ctx) {
+    private static TargetRequest request(RoutingContext ctx) {
         JsonNode body = JsonBody.tree(ctx);
         if (!body.isObject()) {
             throw new ApiException(400, "MALFORMED_JSON", "request body must be a JSON object");
         }
-        return JsonBody.bind(body, TargetRequest.class, "").toDraft(defaultRegion, guard.get(), regionExists);
+        return JsonBody.bind(body, TargetRequest.class, "");
     }
 
     static TargetId targetId(RoutingContext ctx) {

@@ -26,6 +26,10 @@ import java.util.function.Predicate;
  * {@code regions} the control plane's region, no tags, enabled. A host given as an IP literal that
  * the SSRF guard refuses is a validation error ({@code BLOCKED_ADDRESS}), and so is a region that
  * does not exist ({@code UNKNOWN_REGION}).
+ *
+ * <p>Secret-capable spec fields (header values, {@code body}, {@code basic_auth.password}) are a
+ * string or {@code {"value": "...", "secret": true|false}}; see {@link SecretFields} for
+ * {@code "***"}. {@link #toString()} leaves the spec out.
  */
 public record TargetRequest(String name, String kind, JsonNode spec, Integer intervalS, Integer timeoutMs,
                             List<String> regions, List<String> tags, Boolean enabled) {
@@ -33,12 +37,31 @@ public record TargetRequest(String name, String kind, JsonNode spec, Integer int
     public static final int DEFAULT_INTERVAL_S = 60;
 
     /**
-     * The validated draft. Throws {@link ApiException}: 400 for unknown or mistyped spec fields,
-     * 422 {@code VALIDATION_FAILED} listing every invalid field in {@code details.fields}.
+     * The validated draft of a target that is not stored: {@code "***"} in a secret field is an error.
+     * Throws {@link ApiException} as {@link #toDraft(RegionId, AddressGuard, Predicate, CheckSpec, boolean)}.
      */
     public TargetDraft toDraft(RegionId defaultRegion, AddressGuard guard, Predicate<RegionId> regionExists) {
+        return toDraft(defaultRegion, guard, regionExists, null, true);
+    }
+
+    /**
+     * The validated draft. Throws {@link ApiException}: 400 for unknown or mistyped spec fields,
+     * 422 {@code VALIDATION_FAILED} listing every invalid field in {@code details.fields}.
+     *
+     * @param stored          the stored spec of the target being replaced, whose secrets {@code "***"}
+     *                        keeps; {@code null} on create
+     * @param canStoreSecrets {@code false} when {@code secret.key} is not set: each secret field is
+     *                        then a {@code SECRET_KEY_MISSING} error
+     */
+    public TargetDraft toDraft(RegionId defaultRegion, AddressGuard guard, Predicate<RegionId> regionExists,
+                               CheckSpec stored, boolean canStoreSecrets) {
         List<FieldError> errors = new ArrayList<>();
-        CheckSpec parsed = parseSpec(errors);
+        CheckSpec parsed = parseSpec(errors, stored);
+        if (parsed != null && !canStoreSecrets) {
+            SpecCodec.secretFields(parsed).forEach(field -> errors.add(new FieldError(field, FieldError.SECRET_KEY_MISSING,
+                    field + " is secret, and secrets are stored encrypted: set secret.key (HELIOGRAPH_SECRET_KEY, the "
+                            + "base64 of 32 random bytes) and restart the control plane")));
+        }
         if (parsed != null) {
             blockedLiteral(parsed, guard).ifPresent(errors::add);
         }
@@ -73,7 +96,7 @@ public record TargetRequest(String name, String kind, JsonNode spec, Integer int
         return draft;
     }
 
-    private CheckSpec parseSpec(List<FieldError> errors) {
+    private CheckSpec parseSpec(List<FieldError> errors, CheckSpec stored) {
         if (kind == null) {
             errors.add(new FieldError("kind", FieldError.REQUIRED, "kind is required (http or tcp)"));
             return null;
@@ -90,7 +113,7 @@ public record TargetRequest(String name, String kind, JsonNode spec, Integer int
             return null;
         }
         try {
-            return SpecCodec.read(checkKind, spec);
+            return SpecCodec.read(checkKind, SecretFields.resolve(checkKind, spec, stored, errors));
         } catch (JsonProcessingException e) {
             throw JsonBody.fieldError(e, "spec.");
         }
@@ -107,6 +130,13 @@ public record TargetRequest(String name, String kind, JsonNode spec, Integer int
             case TcpSpec ignored -> "spec.host";
         };
         return guard.refusal(literal).map(reason -> new FieldError(field, FieldError.BLOCKED_ADDRESS, "blocked by SSRF guard: " + reason));
+    }
+
+    /** The fields without the spec, which may hold secrets. */
+    @Override
+    public String toString() {
+        return "TargetRequest[name=" + name + ", kind=" + kind + ", intervalS=" + intervalS + ", timeoutMs=" + timeoutMs
+                + ", regions=" + regions + ", tags=" + tags + ", enabled=" + enabled + "]";
     }
 
     /** 422 with every field error. */

@@ -1,20 +1,23 @@
 package dev.heliograph.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.heliograph.probe.codec.Json;
+import dev.heliograph.probe.codec.SpecCodec;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Target;
 import java.time.Instant;
 import java.util.List;
 
-/** A target as the API shows it. Times are RFC 3339 UTC. */
+/**
+ * A target as the API shows it. Times are RFC 3339 UTC. A secret field of the spec is shown as
+ * {@code {"value": "***", "secret": true}}, never with its value.
+ */
 public record TargetView(String id, String name, String kind, JsonNode spec, long intervalS, long timeoutMs,
                          List<String> regions, List<String> tags, boolean enabled, Instant createdAt,
                          Instant updatedAt, long version) {
     /** The view of {@code target}. */
     public static TargetView of(Target target) {
         return new TargetView(target.id().toString(), target.name(), target.kind().wire(),
-                Json.MAPPER.valueToTree(target.spec()), target.interval().toSeconds(), target.timeout().toMillis(),
+                SpecCodec.masked(target.spec()), target.interval().toSeconds(), target.timeout().toMillis(),
                 target.regions().stream().map(RegionId::value).toList(), target.tags().stream().sorted().toList(),
                 target.enabled(), target.createdAt(), target.updatedAt(), target.version());
     }

@@ -39,8 +39,9 @@ public final class ConfigLoader {
      * variable is reported, so a typo such as {@code HELIOGRAPH_API_PROT} does not pass silently.
      */
     static final Set<String> NOT_CONFIG = Set.of("HELIOGRAPH_JAR", "HELIOGRAPH_JAVA_OPTS", "HELIOGRAPH_CH_HTTP_PORT",
-            "HELIOGRAPH_CH_TCP_PORT", "HELIOGRAPH_AGENT_SERVER", "HELIOGRAPH_AGENT_DATA_DIR", "HELIOGRAPH_AGENT_TOKEN",
-            "HELIOGRAPH_AGENT_ALLOWED_CIDRS");
+            "HELIOGRAPH_CH_TCP_PORT", "HELIOGRAPH_AGENT_CONTROL_PLANE", "HELIOGRAPH_AGENT_REGION",
+            "HELIOGRAPH_AGENT_DATA_DIR", "HELIOGRAPH_AGENT_TOKEN", "HELIOGRAPH_AGENT_ALLOWED_CIDRS",
+            "HELIOGRAPH_AGENT_WAL_MAX_BYTES", "HELIOGRAPH_AGENT_CA_FINGERPRINT");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

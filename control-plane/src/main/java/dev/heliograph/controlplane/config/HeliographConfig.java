@@ -4,6 +4,7 @@ import dev.heliograph.domain.RegionId;
 import dev.heliograph.probe.net.Cidr;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,7 +16,7 @@ import java.util.Locale;
  */
 public record HeliographConfig(Api api, Control control, Postgres postgres, ClickHouse clickhouse, Scheduler scheduler,
                                Pool pool, Breaker breaker, Bulkhead bulkhead, Probe probe, Batcher batcher,
-                               Agents agents, Shutdown shutdown, Log log) {
+                               Agents agents, Shutdown shutdown, Log log, Secret secret, Tls tls) {
 
     /** REST API listener. {@code port} 0 picks a free port. {@code max_body_bytes}: request body limit. */
     public record Api(String host, int port, int maxBodyBytes) {
@@ -122,6 +123,51 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
     public record Shutdown(int timeoutS) {
     }
 
+    /**
+     * The keys that encrypt secret fields of target specs in Postgres (AES-256-GCM): each blank or the
+     * base64 of exactly 32 bytes. {@code key} encrypts and decrypts; {@code previous_key} only
+     * decrypts, while a rotation moves the stored secrets to {@code key}. Environment:
+     * {@code HELIOGRAPH_SECRET_KEY}, {@code HELIOGRAPH_SECRET_PREVIOUS_KEY}. {@link #toString()} masks both.
+     */
+    public record Secret(String key, String previousKey) {
+        /** Bytes of a key. */
+        public static final int KEY_BYTES = 32;
+
+        @Override
+        public String toString() {
+            return "Secret[key=" + (isBlank(key) ? "" : "***") + ", previousKey=" + (isBlank(previousKey) ? "" : "***") + "]";
+        }
+    }
+
+    /**
+     * TLS of the agent server (always on, TLS 1.3 only, RFC 8446) and, when {@code api} is true, of the
+     * REST API with the same certificate.
+     * <ul>
+     *   <li>{@code mode}: {@code self-signed} (default: the control plane makes its own CA and server
+     *       certificate in {@code dir} on first start and re-issues the server certificate when it
+     *       expires within 30 days or {@code server_names} change) or {@code custom} (the operator's
+     *       {@code cert_file}, {@code key_file} and {@code ca_file}, all required then);</li>
+     *   <li>{@code dir}: where self-signed files are kept, relative to the working directory
+     *       (default {@code .data/tls}; created with mode 0700, files 0600);</li>
+     *   <li>{@code server_names}: DNS names and IP literals of the generated server certificate
+     *       (default {@code localhost, 127.0.0.1, ::1}; this host's name is always added);</li>
+     *   <li>{@code cert_file}: PEM server certificate, optionally followed by intermediates;
+     *       {@code key_file}: its PEM private key; {@code ca_file}: the PEM CA certificate agents pin;</li>
+     *   <li>{@code api}: serve the REST API over TLS too (default false).</li>
+     * </ul>
+     */
+    public record Tls(String mode, String dir, List<String> serverNames, String certFile, String keyFile, String caFile,
+                      boolean api) {
+        /** {@code mode} value: the control plane's own CA. */
+        public static final String SELF_SIGNED = "self-signed";
+        /** {@code mode} value: the operator's files. */
+        public static final String CUSTOM = "custom";
+
+        public Tls {
+            serverNames = List.copyOf(serverNames);
+        }
+    }
+
     /** Defaults for every key. */
     public static HeliographConfig defaults() {
         return new HeliographConfig(
@@ -137,7 +183,9 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
                 new Batcher(100_000, 1_000, 1_000, 200, 10_000),
                 new Agents("127.0.0.1", 8081, 30, 10, 3, 10, 0, 24, 300, 15, 10, 16 * 1024 * 1024),
                 new Shutdown(10),
-                new Log("info", "auto"));
+                new Log("info", "auto"),
+                new Secret("", ""),
+                new Tls(Tls.SELF_SIGNED, ".data/tls", List.of("localhost", "127.0.0.1", "::1"), "", "", "", false));
     }
 
     /** Every problem with this configuration, one message per bad key; empty when valid. */
@@ -210,7 +258,60 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
             errors.add("agents.port must differ from api.port and control.port");
         }
         range(errors, "shutdown.timeout_s", shutdown.timeoutS, 2, 600);
+        validateTls(errors);
+        secretKey(errors, "secret.key", secret.key);
+        secretKey(errors, "secret.previous_key", secret.previousKey);
+        if (isBlank(secret.key) && !isBlank(secret.previousKey)) {
+            errors.add("secret.previous_key needs secret.key (the new key) as well");
+        }
         return errors;
+    }
+
+    private void validateTls(List<String> errors) {
+        if (!Tls.SELF_SIGNED.equals(tls.mode) && !Tls.CUSTOM.equals(tls.mode)) {
+            errors.add("tls.mode must be self-signed or custom");
+        }
+        if (isBlank(tls.dir)) {
+            errors.add("tls.dir must not be blank");
+        }
+        if (Tls.SELF_SIGNED.equals(tls.mode)) {
+            if (tls.serverNames.isEmpty()) {
+                errors.add("tls.server_names must name at least one host or IP address");
+            }
+            for (String name : tls.serverNames) {
+                if (isBlank(name) || name.length() > 253 || !name.trim().matches("[A-Za-z0-9.:*-]+")) {
+                    errors.add("tls.server_names: '" + name + "' is not a host name or IP address");
+                }
+            }
+        }
+        if (Tls.CUSTOM.equals(tls.mode)) {
+            for (String[] file : new String[][] {{"tls.cert_file", tls.certFile}, {"tls.key_file", tls.keyFile},
+                    {"tls.ca_file", tls.caFile}}) {
+                if (isBlank(file[1])) {
+                    errors.add(file[0] + " is required when tls.mode is custom");
+                }
+            }
+        }
+    }
+
+    /** Checks a key without ever echoing it. */
+    private static void secretKey(List<String> errors, String name, String value) {
+        if (isBlank(value)) {
+            return;
+        }
+        try {
+            if (Base64.getDecoder().decode(value.trim()).length == Secret.KEY_BYTES) {
+                return;
+            }
+        } catch (IllegalArgumentException notBase64) {
+            // reported below
+        }
+        errors.add(name + " must be blank or the base64 of exactly " + Secret.KEY_BYTES
+                + " bytes (make one with: head -c 32 /dev/urandom | base64)");
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
     }
 
     private void validateClickHouseUrl(List<String> errors) {

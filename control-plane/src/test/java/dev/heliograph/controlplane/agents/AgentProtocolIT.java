@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The agent protocol against a real control plane, Postgres and ClickHouse, driven by hand-signed
- * requests (the real agent process is exercised by {@code AgentProcessIT}): regions, tokens,
+ * requests (real agent processes are exercised by {@code AgentRegionsIT} and {@code AgentOutageIT}): regions, tokens,
  * signatures, long-poll, result batches, on-demand jobs, gate and drain.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -46,7 +47,7 @@ class AgentProtocolIT {
         plane = ControlPlane.start(vertx, services.config("agents.poll_hold_s=3", "agents.on_demand_timeout_s=2",
                 "agents.retry_after_s=7"), Clock.systemUTC()).await(60, TimeUnit.SECONDS);
         api = new ApiClient(plane.apiPort());
-        agents = new ApiClient(plane.agentPort());
+        agents = new ApiClient("https://127.0.0.1:" + plane.agentPort(), ApiClient.trusting(services.tlsDir().resolve("ca.pem")));
         control = new ApiClient(plane.controlPort());
     }
 
@@ -135,9 +136,11 @@ class AgentProtocolIT {
         assertThat(api.delete("/api/v1/regions/tok-region/registration-tokens/" + revokedId).status()).isEqualTo(204);
         assertThat(agents.post(AgentProtocol.REGISTER, "{\"token\":\"" + revoked + "\",\"name\":\"x\"}").status()).isEqualTo(401);
 
-        String expiring = token("tok-region");
+        ApiClient.Answer expiringToken = api.post("/api/v1/regions/tok-region/registration-tokens", "{}");
+        String expiring = expiringToken.json().path("token").asText();
         try (Connection pg = services.postgres(); Statement sql = pg.createStatement()) {
-            sql.execute("UPDATE registration_tokens SET expires_at = now() - interval '1 second' WHERE used_at IS NULL AND revoked_at IS NULL");
+            sql.execute("UPDATE registration_tokens SET expires_at = now() - interval '1 second' WHERE id = '"
+                    + expiringToken.json().path("id").asText() + "'");
         }
         assertThat(agents.post(AgentProtocol.REGISTER, "{\"token\":\"" + expiring + "\",\"name\":\"x\"}").status()).isEqualTo(401);
         assertThat(agents.post(AgentProtocol.REGISTER, "{\"token\":\"hg_reg_forged\",\"name\":\"x\"}").status()).isEqualTo(401);
@@ -223,8 +226,35 @@ class AgentProtocolIT {
         ApiClient.Answer gap = agent.results(agent.batch(5, 2, 1, target, org).replace("\"last_seq\":6", "\"last_seq\":9"));
         assertThat(gap.status()).isEqualTo(400);
 
+        // A resend under new sequence numbers (as after an agent restart): ClickHouse already holds the ids.
+        List<String> ids = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        assertThat(agent.results(agent.batch(5, ids, 1, target, org)).json().path("stored").asInt()).isEqualTo(2);
+        ApiClient.Answer replay = agent.results(agent.batch(7, ids, 2, target, org));
+        assertThat(replay.json().path("stored").asInt()).as(replay.text()).isZero();
+        assertThat(replay.json().path("duplicates").asInt()).isEqualTo(2);
+        assertThat(replay.json().path("acked_seq").asLong()).isEqualTo(8);
+
+        // Results of a target of another region, and a malformed one, are refused one by one.
+        region("res-other");
+        String elsewhere = target("res-elsewhere", "res-other");
+        ApiClient.Answer foreign = agent.results(agent.batch(9, 1, 1, elsewhere, org));
+        assertThat(foreign.json().path("rejected").asInt()).isEqualTo(1);
+        ApiClient.Answer malformed = agent.results(agent.batch(10, 2, 1, target, org).replaceFirst("\"status\":\"up\"",
+                "\"status\":\"sideways\""));
+        assertThat(malformed.status()).isEqualTo(200);
+        assertThat(malformed.json().path("rejected").asInt()).isEqualTo(1);
+        assertThat(malformed.json().path("stored").asInt()).isEqualTo(1);
+
+        // A paused target's late results are still its history.
+        ApiClient.Answer paused = api.put("/api/v1/targets/" + target, "{\"name\":\"res-target\",\"kind\":\"tcp\",\"spec\":"
+                + "{\"host\":\"127.0.0.1\",\"port\":9},\"interval_s\":60,\"regions\":[\"res-region\"],\"enabled\":false}");
+        assertThat(paused.status()).isEqualTo(200);
+        Thread.sleep(300);
+        assertThat(agent.results(agent.batch(12, 1, 1, target, org)).json().path("stored").asInt()).isEqualTo(1);
+
         assertThat(services.countResults("target_id = toUUID('" + target + "') AND region = 'res-region' AND agent_id = '"
-                + agent.id + "'")).isEqualTo(3);
+                + agent.id + "'")).isEqualTo(3 + 2 + 1 + 1);
+        assertThat(services.countResults("target_id = toUUID('" + elsewhere + "')")).isZero();
     }
 
     @Test

@@ -65,14 +65,23 @@ final class TestAgent {
 
     /** A batch of {@code count} up results of {@code target} (of {@code org}), numbered from {@code first}. */
     String batch(long first, int count, int attempt, String target, String org) throws Exception {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(java.util.UUID.randomUUID().toString());
+        }
+        return batch(first, ids, attempt, target, org);
+    }
+
+    /** A batch of up results with the given result ids, numbered from {@code first}. */
+    String batch(long first, java.util.List<String> resultIds, int attempt, String target, String org) throws Exception {
         StringBuilder results = new StringBuilder();
         long now = System.currentTimeMillis();
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < resultIds.size(); i++) {
             if (i > 0) {
                 results.append(',');
             }
             results.append(Json.MAPPER.writeValueAsString(java.util.Map.ofEntries(
-                    java.util.Map.entry("seq", first + i), java.util.Map.entry("result_id", java.util.UUID.randomUUID().toString()),
+                    java.util.Map.entry("seq", first + i), java.util.Map.entry("result_id", resultIds.get(i)),
                     java.util.Map.entry("target_id", target), java.util.Map.entry("org_id", org),
                     java.util.Map.entry("region", region), java.util.Map.entry("agent_id", id),
                     java.util.Map.entry("kind", "http"), java.util.Map.entry("scheduled_at_ms", now - 1000 + i),
@@ -81,7 +90,7 @@ final class TestAgent {
                     java.util.Map.entry("dns_ms", 0.1), java.util.Map.entry("connect_ms", 0.2),
                     java.util.Map.entry("tls_ms", 0.0), java.util.Map.entry("ttfb_ms", 0.3), java.util.Map.entry("total_ms", 1.0))));
         }
-        return "{\"first_seq\":" + first + ",\"last_seq\":" + (first + count - 1) + ",\"attempt\":" + attempt
-                + ",\"results\":[" + results + "]}";
+        return "{\"first_seq\":" + first + ",\"last_seq\":" + (first + resultIds.size() - 1) + ",\"attempt\":" + attempt
+                + ",\"dropped\":0,\"results\":[" + results + "]}";
     }
 }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ComponentHealthIT {
     private static final List<String> COMPONENTS = List.of("config", "postgres", "clickhouse", "batcher", "scheduler",
-            "worker_pool", "api_server", "control_server");
+            "worker_pool", "api_server", "control_server", "agent_server");
 
     private TestServices services;
     private Vertx vertx;
@@ -68,7 +68,7 @@ class ComponentHealthIT {
             assertThat(component.path("reason").asText()).as(component.toString()).isNotBlank();
             assertThat(Instant.parse(component.path("since").asText())).isBeforeOrEqualTo(Instant.now());
         }
-        assertThat(required(components)).containsExactly("postgres", "scheduler", "worker_pool", "api_server");
+        assertThat(required(components)).containsExactly("postgres", "scheduler", "worker_pool", "api_server", "agent_server");
 
         ApiClient.Answer ready = api.get("/readyz");
         assertThat(ready.status()).isEqualTo(200);
@@ -104,7 +104,7 @@ class ComponentHealthIT {
                     () -> health(api, "clickhouse").equals("healthy") && health(api, "batcher").equals("healthy"));
 
             plane.stop(Duration.ofSeconds(10)).await(15, TimeUnit.SECONDS);
-            for (String name : List.of("scheduler", "worker_pool", "batcher", "api_server", "control_server", "postgres",
+            for (String name : List.of("scheduler", "worker_pool", "batcher", "api_server", "control_server", "agent_server", "postgres",
                     "clickhouse")) {
                 assertThat(plane.components().get(name).orElseThrow().health()).as(name).isEqualTo(HealthState.EXITED);
             }

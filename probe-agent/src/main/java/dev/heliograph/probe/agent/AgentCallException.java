@@ -22,9 +22,15 @@ public final class AgentCallException extends RuntimeException {
     private final int status;
     private final String code;
     private final Duration retryAfter;
+    private final boolean untrusted;
 
     private AgentCallException(String message, int status, String code, Duration retryAfter, Throwable cause) {
+        this(message, status, code, retryAfter, cause, false);
+    }
+
+    private AgentCallException(String message, int status, String code, Duration retryAfter, Throwable cause, boolean untrusted) {
         super(message, cause);
+        this.untrusted = untrusted;
         this.status = status;
         this.code = code;
         this.retryAfter = retryAfter;
@@ -33,6 +39,19 @@ public final class AgentCallException extends RuntimeException {
     /** A request that got no answer: {@code cause} says why. */
     static AgentCallException unanswered(String request, Throwable cause) {
         return new AgentCallException(request + ": no answer (" + cause.getMessage() + ")", 0, null, null, cause);
+    }
+
+    /**
+     * A request whose TLS peer is not the pinned control plane (its certificate does not chain to the
+     * pinned CA or does not name the host): {@link Kind#REFUSED}, so the agent stops instead of retrying.
+     */
+    static AgentCallException untrusted(String message, Throwable cause) {
+        return new AgentCallException(message, 0, null, null, cause, true);
+    }
+
+    /** Whether the control plane's certificate was not trusted (see {@link #untrusted(String, Throwable)}). */
+    public boolean untrusted() {
+        return untrusted;
     }
 
     /** A request answered with {@code status}; {@code code}, {@code detail} and {@code retryAfter} may be null. */
@@ -58,7 +77,7 @@ public final class AgentCallException extends RuntimeException {
 
     /** What the caller does next, by {@link #classify}. */
     public Kind kind() {
-        return classify(status);
+        return untrusted ? Kind.REFUSED : classify(status);
     }
 
     /** The HTTP status, 0 when there was no answer. */

@@ -17,14 +17,25 @@ import dev.heliograph.probe.codec.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
 import java.net.URI;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -36,6 +47,11 @@ import java.util.Optional;
  * so a newer control plane may add some. Every answer but the expected one fails the future with an
  * {@link AgentCallException} whose {@link AgentCallException#kind} tells the caller what to do.
  * Never logs or returns the agent key or a token.
+ *
+ * <p>Over {@code https} it speaks TLS 1.3 only (RFC 8446) and trusts only the {@link PinnedCa}, with
+ * host name verification; a certificate that does not chain to it fails every call with an
+ * {@linkplain AgentCallException#untrusted() untrusted} {@link AgentCallException}, which the agent
+ * treats as fatal. Registration, the first contact, has no pinned CA yet: see {@link #register}.
  */
 public final class AgentClient {
     private static final ObjectReader ANSWERS = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -47,10 +63,22 @@ public final class AgentClient {
     private final Clock clock;
     private final long requestTimeoutMs;
     private final long pollTimeoutMs;
+    private final String untrustedMessage;
 
-    /** A client for the agent server of {@code settings}, signing as {@code identity} with times from {@code clock}. */
-    public AgentClient(Vertx vertx, AgentSettings settings, AgentIdentity identity, Clock clock) {
-        this.http = httpClient(vertx, settings.server());
+    /**
+     * A client for the agent server of {@code settings}, signing as {@code identity} with times from
+     * {@code clock}, trusting only {@code ca} (required for {@code https}; ignored for {@code http}).
+     */
+    public AgentClient(Vertx vertx, AgentSettings settings, AgentIdentity identity, PinnedCa ca, Clock clock) {
+        URI server = settings.controlPlane();
+        boolean tls = "https".equals(server.getScheme());
+        if (tls && ca == null) {
+            throw new IllegalArgumentException("an https control plane needs a pinned CA");
+        }
+        this.http = httpClient(vertx, server, tls ? new HttpClientOptions().setTrustOptions(
+                new PemTrustOptions().addCertValue(Buffer.buffer(ca.pem()))).setVerifyHost(true) : new HttpClientOptions());
+        this.untrustedMessage = tls ? "the control plane's certificate at " + server.getHost() + " is not signed by the pinned CA"
+                + " (sha256:" + ca.fingerprint() + ") or does not name that host; refusing to connect" : null;
         this.identity = identity;
         this.signingKey = RequestSignature.signingKey(identity.agentKey());
         this.clock = clock;
@@ -58,19 +86,82 @@ public final class AgentClient {
         this.pollTimeoutMs = settings.pollTimeout().toMillis();
     }
 
+    /** A registration's answer and the CA it names, which the agent pins ({@code null} over {@code http}). */
+    public record Registered(RegisterResponse response, PinnedCa ca) {
+    }
+
     /**
-     * {@code POST /agent/v1/register}, unsigned, on a client of its own that is closed afterwards.
+     * {@code POST /agent/v1/register}, unsigned, on a connection of its own that is closed afterwards.
      * 401 (token bad, used, expired or revoked) is {@link AgentCallException.Kind#REFUSED}; 503 carries
      * {@code Retry-After}.
+     *
+     * <p>Over {@code https} there is no pinned CA yet, so the handshake accepts any chain, and then:
+     * with {@link AgentSettings#caFingerprint} the chain the server presented must hold a CA
+     * certificate of that fingerprint, checked before the token is sent; and always the answer's
+     * {@code ca_certificate} must have that fingerprint (when given) and the server's certificate must
+     * chain to it. A failed check is an {@linkplain AgentCallException#untrusted() untrusted}
+     * failure. Callers must not call this without a fingerprint unless the operator allowed an
+     * insecure first contact.
      */
-    public static Future<RegisterResponse> register(Vertx vertx, AgentSettings settings, RegisterRequest request) {
-        HttpClientAgent client = httpClient(vertx, settings.server());
+    public static Future<Registered> register(Vertx vertx, AgentSettings settings, RegisterRequest request) {
+        URI server = settings.controlPlane();
         String what = "POST " + AgentProtocol.REGISTER;
-        return write(request)
-                .compose(body -> exchange(client, options(HttpMethod.POST, AgentProtocol.REGISTER,
-                        settings.requestTimeout().toMillis()), body, what))
-                .map(answer -> read(answer, 200, RegisterResponse.class, what))
+        RequestOptions options = options(HttpMethod.POST, AgentProtocol.REGISTER, settings.requestTimeout().toMillis());
+        if (!"https".equals(server.getScheme())) {
+            HttpClientAgent client = httpClient(vertx, server, new HttpClientOptions());
+            return write(request)
+                    .compose(body -> exchange(client, options, body, what, null))
+                    .map(answer -> new Registered(read(answer, 200, RegisterResponse.class, what), null))
+                    .eventually(client::close);
+        }
+        HttpClientAgent client = httpClient(vertx, server, new HttpClientOptions().setTrustAll(true).setVerifyHost(false));
+        return client.connect(new HttpConnectOptions().setHost(server.getHost()).setPort(port(server))
+                        .setSsl(true).setConnectTimeout(settings.requestTimeout().toMillis()))
+                .recover(cause -> Future.failedFuture(AgentCallException.unanswered(what, cause)))
+                .compose(connection -> firstContact(connection, settings, request, what).eventually(connection::close))
                 .eventually(client::close);
+    }
+
+    private static Future<Registered> firstContact(HttpClientConnection connection, AgentSettings settings, RegisterRequest request,
+                                                   String what) {
+        List<Certificate> presented;
+        try {
+            presented = connection.peerCertificates();
+        } catch (SSLPeerUnverifiedException e) {
+            return Future.failedFuture(AgentCallException.untrusted("the control plane presented no certificate", e));
+        }
+        String expected = settings.caFingerprint();
+        if (expected != null && presented.stream().noneMatch(c -> PinnedCa.fingerprint(c).equals(expected))) {
+            return Future.failedFuture(AgentCallException.untrusted("the control plane at " + settings.controlPlane().getHost()
+                    + " did not present the CA with fingerprint sha256:" + expected + " (its chain ends in sha256:"
+                    + PinnedCa.fingerprint(presented.getLast()) + "); refusing to send the registration token", null));
+        }
+        return write(request)
+                .compose(body -> exchange(connection, options(HttpMethod.POST, AgentProtocol.REGISTER,
+                        settings.requestTimeout().toMillis()), body, what, null))
+                .map(answer -> {
+                    RegisterResponse response = read(answer, 200, RegisterResponse.class, what);
+                    return new Registered(response, pin(response, presented, expected));
+                });
+    }
+
+    /** The CA of a registration answer, checked against the fingerprint (when given) and the presented chain. */
+    private static PinnedCa pin(RegisterResponse response, List<Certificate> presented, String expected) {
+        PinnedCa ca;
+        try {
+            ca = PinnedCa.parse(response.caCertificate());
+        } catch (CertificateException e) {
+            throw AgentCallException.untrusted("the registration answer carries no usable CA certificate: " + e.getMessage(), e);
+        }
+        if (expected != null && !expected.equals(ca.fingerprint())) {
+            throw AgentCallException.untrusted("the registration answer names CA sha256:" + ca.fingerprint() + ", not sha256:"
+                    + expected + "; refusing it", null);
+        }
+        if (!ca.issued(presented)) {
+            throw AgentCallException.untrusted("the control plane's certificate is not signed by the CA its registration answer "
+                    + "names (sha256:" + ca.fingerprint() + "); refusing it", null);
+        }
+        return ca;
     }
 
     /**
@@ -79,7 +170,8 @@ public final class AgentClient {
      */
     public Future<Optional<WorkResponse>> work(long version) {
         String path = AgentProtocol.WORK + "?version=" + version;
-        return exchange(http, signed(HttpMethod.GET, path, NO_BODY, pollTimeoutMs), NO_BODY, "GET " + AgentProtocol.WORK)
+        return exchange(http, signed(HttpMethod.GET, path, NO_BODY, pollTimeoutMs), NO_BODY, "GET " + AgentProtocol.WORK,
+                        untrustedMessage)
                 .map(answer -> answer.status == 204 ? Optional.<WorkResponse>empty()
                         : Optional.of(read(answer, 200, WorkResponse.class, "GET " + AgentProtocol.WORK)));
     }
@@ -88,7 +180,8 @@ public final class AgentClient {
     public Future<BatchAck> results(ResultBatch batch) {
         String what = "POST " + AgentProtocol.RESULTS;
         return write(batch)
-                .compose(body -> exchange(http, signed(HttpMethod.POST, AgentProtocol.RESULTS, body, requestTimeoutMs), body, what))
+                .compose(body -> exchange(http, signed(HttpMethod.POST, AgentProtocol.RESULTS, body, requestTimeoutMs), body, what,
+                        untrustedMessage))
                 .map(answer -> read(answer, 200, BatchAck.class, what));
     }
 
@@ -97,7 +190,7 @@ public final class AgentClient {
         String path = AgentProtocol.jobResultPath(jobId);
         String what = "POST " + path;
         return write(result)
-                .compose(body -> exchange(http, signed(HttpMethod.POST, path, body, requestTimeoutMs), body, what))
+                .compose(body -> exchange(http, signed(HttpMethod.POST, path, body, requestTimeoutMs), body, what, untrustedMessage))
                 .map(answer -> {
                     if (answer.status / 100 != 2) {
                         throw failure(answer, what);
@@ -128,20 +221,38 @@ public final class AgentClient {
         return options;
     }
 
-    private static HttpClientAgent httpClient(Vertx vertx, URI server) {
+    /** {@code options} completed for {@code server}: over {@code https}, TLS 1.3 only. */
+    private static HttpClientAgent httpClient(Vertx vertx, URI server, HttpClientOptions options) {
         boolean tls = "https".equals(server.getScheme());
-        int port = server.getPort() > 0 ? server.getPort() : tls ? 443 : 80;
-        HttpClientOptions options = new HttpClientOptions().setDefaultHost(server.getHost()).setDefaultPort(port)
-                .setSsl(tls).setKeepAlive(true);
+        options.setDefaultHost(server.getHost()).setDefaultPort(port(server)).setSsl(tls).setKeepAlive(true);
+        if (tls) {
+            options.setEnabledSecureTransportProtocols(Set.of("TLSv1.3"));
+        }
         return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(8));
     }
 
-    private static Future<Answer> exchange(HttpClientAgent client, RequestOptions options, byte[] body, String what) {
+    private static int port(URI server) {
+        return server.getPort() > 0 ? server.getPort() : "https".equals(server.getScheme()) ? 443 : 80;
+    }
+
+    /** @param untrusted the message of a certificate refused in the handshake, {@code null} when not pinned */
+    private static Future<Answer> exchange(HttpClient client, RequestOptions options, byte[] body, String what, String untrusted) {
         return client.request(options)
                 .compose(request -> body.length == 0 ? request.send() : request.send(Buffer.buffer(body)))
                 .compose(response -> response.body().map(bytes -> new Answer(response.statusCode(),
                         response.getHeader(HttpHeaders.RETRY_AFTER), bytes)))
-                .recover(cause -> Future.failedFuture(AgentCallException.unanswered(what, cause)));
+                .recover(cause -> Future.failedFuture(untrusted != null && certificateRefused(cause)
+                        ? AgentCallException.untrusted(untrusted, cause) : AgentCallException.unanswered(what, cause)));
+    }
+
+    /** Whether {@code failure} is a TLS handshake that refused the server's certificate (chain or host name). */
+    private static boolean certificateRefused(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CertificateException || t instanceof CertPathValidatorException || t instanceof CertPathBuilderException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Future<byte[]> write(Object message) {

@@ -37,13 +37,14 @@ public final class ProbeAgent {
     private final WorkPoller poller;
     private final Promise<AgentFatalException> fatal = Promise.promise();
 
-    private ProbeAgent(Vertx vertx, AgentSettings settings, Clock clock, WorkerExecutor io, AgentIdentity identity,
+    private ProbeAgent(Vertx vertx, AgentSettings settings, Clock clock, WorkerExecutor io, Registration.Enrolled enrolled,
                        WalSink wal, ProbeEngine engine) {
+        AgentIdentity identity = enrolled.identity();
         this.io = io;
         this.identity = identity;
         this.wal = wal;
         this.engine = engine;
-        this.client = new AgentClient(vertx, settings, identity, clock);
+        this.client = new AgentClient(vertx, settings, identity, enrolled.ca(), clock);
         // The engine has no targets before the first poll: every result in the log now is from an earlier run.
         this.uploader = new ResultUploader(vertx, wal, client, settings, wal.lastSeq(), this::refused);
         this.poller = new WorkPoller(vertx, client, engine, identity.regionId(), clock, this::refused, uploader::retryNow);
@@ -53,20 +54,25 @@ public final class ProbeAgent {
      * Starts an agent: loads its identity from the data directory or registers with the token
      * (retrying while the control plane is unreachable), opens the write-ahead log, starts the engine
      * with the engine's meters in {@code registry}, then uploads and polls. Fails with
-     * {@link AgentFatalException} when there is neither identity nor token, the token is refused, or
-     * the data directory cannot be used.
+     * {@link AgentFatalException} when there is no identity and no token or region to register with,
+     * the token is refused or is for another region than {@link AgentSettings#region}, the saved
+     * identity is for another region than a given {@link AgentSettings#region}, or the data directory
+     * cannot be used, or (over {@code https}) the first contact has neither a CA fingerprint nor leave
+     * to go without one, or the control plane's certificate fails the checks of
+     * {@link AgentClient#register}. The CA of the registration answer is pinned in
+     * {@value PinnedCa#FILE} next to the identity.
      */
     public static Future<ProbeAgent> start(Vertx vertx, AgentSettings settings, Clock clock, MeterRegistry registry) {
         WorkerExecutor io = vertx.createSharedWorkerExecutor("heliograph-agent-io", 1);
         return identity(vertx, io, settings)
-                .compose(identity -> WalSink.open(io, settings.dataDir().resolve(WAL_DIR), settings.walSegmentBytes(),
-                                settings.walMaxPending())
+                .compose(enrolled -> WalSink.open(io, settings.dataDir().resolve(WAL_DIR), settings.walSegmentBytes(),
+                                settings.walMaxBytes(), clock)
                         .recover(e -> Future.failedFuture(new AgentFatalException(
                                 "cannot open the write-ahead log: " + e.getMessage(), e)))
-                        .compose(wal -> ProbeEngine.start(vertx, settings.engineSettings(identity.regionId(),
-                                        identity.agentId()), clock, wal, registry)
+                        .compose(wal -> ProbeEngine.start(vertx, settings.engineSettings(enrolled.identity().regionId(),
+                                        enrolled.identity().agentId()), clock, wal, registry)
                                 .recover(e -> wal.close().transform(closed -> Future.failedFuture(e)))
-                                .map(engine -> new ProbeAgent(vertx, settings, clock, io, identity, wal, engine))))
+                                .map(engine -> new ProbeAgent(vertx, settings, clock, io, enrolled, wal, engine))))
                 .onSuccess(agent -> agent.run(settings))
                 .onFailure(e -> io.close());
     }
@@ -110,13 +116,13 @@ public final class ProbeAgent {
     }
 
     private void run(AgentSettings settings) {
-        LOG.info("agent {} checks region {} for {}", identity.agentId(), identity.region(), settings.server());
+        LOG.info("agent {} checks region {} for {}", identity.agentId(), identity.region(), settings.controlPlane());
         uploader.start();
         poller.start();
     }
 
     private void refused(AgentCallException e) {
-        String message = "TIMESTAMP_OUT_OF_WINDOW".equals(e.code())
+        String message = e.untrusted() ? e.getMessage() : "TIMESTAMP_OUT_OF_WINDOW".equals(e.code())
                 ? "control plane refused this agent's requests: its clock is off by more than 5 minutes: " + e.getMessage()
                 : "control plane refused this agent's key (revoked?): " + e.getMessage();
         if (fatal.tryComplete(new AgentFatalException(message, e))) {
@@ -125,39 +131,71 @@ public final class ProbeAgent {
         }
     }
 
-    private static Future<AgentIdentity> identity(Vertx vertx, WorkerExecutor io, AgentSettings settings) {
+    private static Future<Registration.Enrolled> identity(Vertx vertx, WorkerExecutor io, AgentSettings settings) {
         Path dir = settings.dataDir();
         return io.executeBlocking(() -> {
                     AgentIdentity.createDataDir(dir);
-                    return AgentIdentity.load(dir);
+                    return AgentIdentity.load(dir).map(identity -> {
+                        try {
+                            return new Registration.Enrolled(identity, PinnedCa.load(dir).orElse(null));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
                 })
                 .recover(e -> Future.failedFuture(new AgentFatalException(
                         "cannot read the data directory " + dir + ": " + e.getMessage(), e)))
                 .compose(found -> found.isPresent() ? saved(found.get(), settings) : register(vertx, io, settings));
     }
 
-    private static Future<AgentIdentity> saved(AgentIdentity identity, AgentSettings settings) {
+    private static Future<Registration.Enrolled> saved(Registration.Enrolled enrolled, AgentSettings settings) {
+        AgentIdentity identity = enrolled.identity();
+        if ("https".equals(settings.controlPlane().getScheme()) && enrolled.ca() == null) {
+            return Future.failedFuture(new AgentFatalException("the identity in " + settings.dataDir() + " has no pinned CA ("
+                    + PinnedCa.FILE + "): move " + AgentIdentity.FILE + " away and register again with a new token", null));
+        }
+        if (settings.region() != null && !settings.region().equals(identity.regionId())) {
+            return Future.failedFuture(new AgentFatalException("the identity in " + settings.dataDir() + " is agent "
+                    + identity.agentId() + " of region " + identity.region() + ", not " + settings.region()
+                    + ": give --region " + identity.region() + " (or none), or another --data-dir to register an agent for "
+                    + settings.region(), null));
+        }
         if (settings.token() != null) {
             LOG.info("identity found in {}: the registration token is not used", settings.dataDir());
         }
-        if (!identity.server().equals(settings.server().toString())) {
-            LOG.warn("this agent registered with {} and now reports to {}", identity.server(), settings.server());
+        if (!identity.server().equals(settings.controlPlane().toString())) {
+            LOG.warn("this agent registered with {} and now reports to {}", identity.server(), settings.controlPlane());
         }
-        return Future.succeededFuture(identity);
+        return Future.succeededFuture(enrolled);
     }
 
-    private static Future<AgentIdentity> register(Vertx vertx, WorkerExecutor io, AgentSettings settings) {
+    private static Future<Registration.Enrolled> register(Vertx vertx, WorkerExecutor io, AgentSettings settings) {
         Path dir = settings.dataDir();
         if (settings.token() == null) {
             return Future.failedFuture(new AgentFatalException("no identity in " + dir
                     + " and no registration token (--token or HELIOGRAPH_AGENT_TOKEN)", null));
         }
-        LOG.info("no identity in {}: registering with {}", dir, settings.server());
+        if (settings.region() == null) {
+            return Future.failedFuture(new AgentFatalException("no identity in " + dir
+                    + ": registering needs the agent's region (--region or HELIOGRAPH_AGENT_REGION)", null));
+        }
+        if ("https".equals(settings.controlPlane().getScheme()) && settings.caFingerprint() == null
+                && !settings.insecureFirstContact()) {
+            return Future.failedFuture(new AgentFatalException("no identity in " + dir + ": the first contact needs the control "
+                    + "plane's CA fingerprint (--ca-fingerprint or HELIOGRAPH_AGENT_CA_FINGERPRINT; shown when a registration "
+                    + "token is created) or --insecure-first-contact", null));
+        }
+        LOG.info("no identity in {}: registering with {} for region {}", dir, settings.controlPlane(), settings.region());
         return Registration.register(vertx, settings)
-                .compose(identity -> io.executeBlocking(() -> {
-                    identity.save(dir);
-                    return identity;
-                }).recover(e -> Future.failedFuture(new AgentFatalException("registered as " + identity.agentId()
+                .compose(enrolled -> io.executeBlocking(() -> {
+                    // The CA first: an identity without its CA cannot connect.
+                    if (enrolled.ca() != null) {
+                        enrolled.ca().save(dir);
+                        LOG.info("pinned the control plane's CA sha256:{}", enrolled.ca().fingerprint());
+                    }
+                    enrolled.identity().save(dir);
+                    return enrolled;
+                }).recover(e -> Future.failedFuture(new AgentFatalException("registered as " + enrolled.identity().agentId()
                         + " but cannot save the identity in " + dir + " (" + e.getMessage()
                         + "); the token is used up: create a new one", e))));
     }

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * rejected batch (400) is kept and retried at the longest backoff; a refusal (401, 403) is handed
  * to {@code refused}. While the control plane is down, results accumulate in the log and are
  * replayed in order when it returns ({@link #retryNow} ends the backoff as soon as it is seen back).
+ * Every batch carries the count of results the write-ahead log has dropped since the agent started;
+ * once an upload that carries a higher count than before is acknowledged, that is logged (INFO).
  */
 final class ResultUploader {
     private static final Logger LOG = LoggerFactory.getLogger(ResultUploader.class);
@@ -41,6 +43,8 @@ final class ResultUploader {
     private final Promise<Void> idle = Promise.promise();
     /** Highest sequence number ever sent (or, at start, written by an earlier run); results up to it are resends. */
     private long sentThrough;
+    /** The dropped count the control plane last acknowledged receiving. */
+    private long reportedDropped;
     private long lastFirstSeq = -1;
     private int lastAttempt;
     private volatile long timer = -1;
@@ -138,12 +142,17 @@ final class ResultUploader {
         lastFirstSeq = first;
         lastAttempt = attempt;
         sentThrough = Math.max(sentThrough, last);
-        return new ResultBatch(first, last, attempt, results);
+        return new ResultBatch(first, last, attempt, wal.stats().dropped(), results);
     }
 
     private long acknowledged(ResultBatch batch, BatchAck ack) {
         if (backingOff) {
             LOG.info("results uploaded again, up to sequence number {}", ack.ackedSeq());
+        }
+        if (batch.dropped() > reportedDropped) {
+            LOG.info("reported {} dropped results to the control plane ({} since the last report): the write-ahead "
+                    + "log was full or could not be written", batch.dropped(), batch.dropped() - reportedDropped);
+            reportedDropped = batch.dropped();
         }
         backingOff = false;
         backoff.reset();

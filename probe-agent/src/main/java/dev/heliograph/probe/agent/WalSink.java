@@ -7,6 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -14,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,50 +26,61 @@ import org.slf4j.LoggerFactory;
  * write each) and runs {@link #pending}, {@link #ack} and {@link #close}, so no file I/O runs on an
  * event loop and the log is used by one thread at a time.
  *
- * <p>Bounded: while {@code maxPending} results are unacknowledged (queued or in the log), new ones
- * are refused and counted as dropped, logged at the first drop and every 1000th. The oldest are
- * kept: they are the ones the control plane has waited for longest.
+ * <p>Bounded by size: the log's files hold at most {@code maxBytes}. {@link #offer} refuses a result
+ * when the log and what is queued for it (reckoned at the mean size of the results appended last)
+ * would not fit; the append then keeps the log within the bound exactly, dropping what does not fit.
+ * The oldest results are kept: they are the ones the control plane has waited for longest. Every
+ * result refused or lost (log full, write failed, log closed) is counted in {@link Stats#dropped},
+ * cumulative since the agent started, which goes with every batch to the control plane; a warning
+ * is logged at the first drop and then at most once a minute while the count grows.
  */
 public final class WalSink implements ResultSink {
     private static final Logger LOG = LoggerFactory.getLogger(WalSink.class);
-    private static final long LOG_EVERY_DROPS = 1_000;
+    private static final Duration WARN_EVERY = Duration.ofMinutes(1);
+    /** Size reckoned for a queued result until the log has measured some, bytes: on the low side, as the append is exact. */
+    private static final long FIRST_ESTIMATE_BYTES = 256;
 
     private final WriteAheadLog wal;
     private final WorkerExecutor io;
-    private final long maxPending;
+    private final long maxBytes;
+    private final Clock clock;
     private final Queue<CheckResult> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong nextWarnMillis = new AtomicLong(Long.MIN_VALUE);
+    private volatile long resultBytes = FIRST_ESTIMATE_BYTES;
     private volatile boolean closed;
     private volatile int backlogThreshold = Integer.MAX_VALUE;
     private volatile Runnable backlogListener = () -> { };
 
-    private WalSink(WriteAheadLog wal, WorkerExecutor io, long maxPending) {
+    private WalSink(WriteAheadLog wal, WorkerExecutor io, long maxBytes, Clock clock) {
         this.wal = wal;
         this.io = io;
-        this.maxPending = maxPending;
+        this.maxBytes = maxBytes;
+        this.clock = clock;
     }
 
     /**
      * Opens the log in {@code dir} on {@code io} (a single-thread worker executor).
      *
      * @param segmentBytes size at which a segment is closed, bytes
-     * @param maxPending   most unacknowledged results kept
+     * @param maxBytes     most bytes the log's files hold; results that do not fit are dropped
+     * @param clock        paces the warnings about dropped results
      */
-    public static Future<WalSink> open(WorkerExecutor io, Path dir, long segmentBytes, long maxPending) {
-        return io.executeBlocking(() -> new WalSink(WriteAheadLog.open(dir, segmentBytes), io, maxPending));
+    public static Future<WalSink> open(WorkerExecutor io, Path dir, long segmentBytes, long maxBytes, Clock clock) {
+        return io.executeBlocking(() -> new WalSink(WriteAheadLog.open(dir, segmentBytes), io, maxBytes, clock));
     }
 
-    /** Queues {@code result} for the log; {@code false} (and counted) when the log is full or closed. */
+    /** Queues {@code result} for the log; {@code false} (and counted as dropped) when the log is full or closed. */
     @Override
     public boolean offer(CheckResult result) {
         if (closed) {
-            drop(1, "the write-ahead log is closed");
+            drop(1, () -> "the write-ahead log is closed");
             return false;
         }
-        if (wal.pendingCount() + queued.get() >= maxPending) {
-            drop(1, "the write-ahead log is full (" + maxPending + " results pending)");
+        if (wal.bytes() + (queued.get() + 1L) * resultBytes > maxBytes) {
+            drop(1, this::full);
             return false;
         }
         queued.incrementAndGet();
@@ -115,7 +129,7 @@ public final class WalSink implements ResultSink {
 
     /** Counters of the log now. */
     public Stats stats() {
-        return new Stats(wal.nextSeq(), wal.ackedSeq(), wal.pendingCount() + queued.get(), dropped.get());
+        return new Stats(wal.nextSeq(), wal.ackedSeq(), wal.pendingCount() + queued.get(), wal.bytes(), dropped.get());
     }
 
     /** The highest sequence number given so far (0 when none). */
@@ -133,12 +147,19 @@ public final class WalSink implements ResultSink {
         if (batch.isEmpty()) {
             return null;
         }
+        // Before the append, not after: counted twice for a moment, results would be refused with room left.
+        queued.addAndGet(-batch.size());
         try {
-            wal.appendAll(batch);
+            long before = wal.bytes();
+            int appended = wal.appendWithin(batch, maxBytes);
+            if (appended > 0) {
+                resultBytes = Math.max(1, (wal.bytes() - before) / appended);
+            }
+            if (appended < batch.size()) {
+                drop(batch.size() - appended, this::full);
+            }
         } catch (IOException e) {
-            drop(batch.size(), "cannot write the write-ahead log: " + e.getMessage());
-        } finally {
-            queued.addAndGet(-batch.size());
+            drop(batch.size(), () -> "cannot write the write-ahead log: " + e.getMessage());
         }
         if (wal.pendingCount() >= backlogThreshold) {
             backlogListener.run();
@@ -146,10 +167,17 @@ public final class WalSink implements ResultSink {
         return null;
     }
 
-    private void drop(int count, String reason) {
-        long before = dropped.getAndAdd(count);
-        if (before == 0 || before / LOG_EVERY_DROPS != (before + count) / LOG_EVERY_DROPS) {
-            LOG.warn("dropped {} check results so far: {}", before + count, reason);
+    private String full() {
+        return "the write-ahead log is full (" + wal.bytes() + " of " + maxBytes + " bytes, " + wal.pendingCount()
+                + " results not acknowledged)";
+    }
+
+    private void drop(int count, Supplier<String> reason) {
+        long total = dropped.addAndGet(count);
+        long now = clock.millis();
+        long next = nextWarnMillis.get();
+        if (now >= next && nextWarnMillis.compareAndSet(next, now + WARN_EVERY.toMillis())) {
+            LOG.warn("dropped {} check results since start: {}", total, reason.get());
         }
     }
 
@@ -159,8 +187,9 @@ public final class WalSink implements ResultSink {
      * @param nextSeq  the sequence number the next result gets
      * @param ackedSeq the highest sequence number the control plane acknowledged
      * @param pending  results queued or written but not acknowledged
-     * @param dropped  results refused since start (log full, write failure, closed)
+     * @param bytes    size of the log's files, bytes
+     * @param dropped  results refused or lost since start (log full, write failure, closed)
      */
-    public record Stats(long nextSeq, long ackedSeq, long pending, long dropped) {
+    public record Stats(long nextSeq, long ackedSeq, long pending, long bytes, long dropped) {
     }
 }

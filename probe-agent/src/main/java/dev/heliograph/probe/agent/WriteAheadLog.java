@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * appends go to a new segment, and sequence numbers continue after the highest one in the segments
  * or in {@code acked}: none is reused, also when everything was acknowledged and deleted.
  *
+ * <p>Bounded by the caller: {@link #bytes} is the size of the segment files, and
+ * {@link #appendWithin} appends only what keeps it within a limit. Acknowledged entries count until
+ * their whole segment is deleted.
+ *
  * <p>Durability: {@link #appendAll} hands its bytes to the operating system, so they survive a
  * crash of the process (kill -9); {@link #sync} forces them to the disk. The agent syncs before
  * every upload, so whatever the control plane may have received is on disk. A power cut can lose
@@ -61,6 +65,7 @@ public final class WriteAheadLog implements Closeable {
     private Cursor cursor;
     private volatile long nextSeq;
     private volatile long ackedSeq;
+    private volatile long bytes;
 
     private WriteAheadLog(Path dir, long segmentBytes, ArrayDeque<Segment> segments, long nextSeq, long ackedSeq) {
         this.dir = dir;
@@ -68,6 +73,7 @@ public final class WriteAheadLog implements Closeable {
         this.segments = segments;
         this.nextSeq = nextSeq;
         this.ackedSeq = ackedSeq;
+        this.bytes = segments.stream().mapToLong(segment -> segment.bytes).sum();
     }
 
     /**
@@ -91,7 +97,8 @@ public final class WriteAheadLog implements Closeable {
             }
         }
         WriteAheadLog wal = new WriteAheadLog(dir, segmentBytes, segments, last + 1, acked);
-        LOG.info("write-ahead log {}: {} results pending, next sequence number {}", dir, wal.pendingCount(), last + 1);
+        LOG.info("write-ahead log {}: {} results pending in {} bytes, next sequence number {}", dir, wal.pendingCount(),
+                wal.bytes(), last + 1);
         return wal;
     }
 
@@ -106,20 +113,37 @@ public final class WriteAheadLog implements Closeable {
      * appended and no sequence number is used.
      */
     public synchronized long appendAll(List<CheckResult> results) throws IOException {
-        if (results.isEmpty()) {
-            return nextSeq - 1;
-        }
-        Segment segment = writableSegment();
+        appendWithin(results, Long.MAX_VALUE);
+        return nextSeq - 1;
+    }
+
+    /**
+     * Appends the longest prefix of {@code results} that keeps {@link #bytes} at or below
+     * {@code maxBytes}, in order with the next sequence numbers, in one write; returns how many were
+     * appended (0 when not even the first fits). On failure nothing is appended and no sequence number
+     * is used.
+     */
+    public synchronized int appendWithin(List<CheckResult> results, long maxBytes) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(results.size() * 512);
         long seq = nextSeq;
         for (CheckResult result : results) {
-            out.write(Json.MAPPER.writeValueAsBytes(WireResult.of(seq++, result)));
+            byte[] line = Json.MAPPER.writeValueAsBytes(WireResult.of(seq, result));
+            if (bytes + out.size() + line.length + 1 > maxBytes) {
+                break;
+            }
+            out.write(line);
             out.write('\n');
+            seq++;
         }
-        ByteBuffer bytes = ByteBuffer.wrap(out.toByteArray());
+        int appended = (int) (seq - nextSeq);
+        if (appended == 0) {
+            return 0;
+        }
+        Segment segment = writableSegment();
+        ByteBuffer buffer = ByteBuffer.wrap(out.toByteArray());
         try {
-            while (bytes.hasRemaining()) {
-                active.write(bytes);
+            while (buffer.hasRemaining()) {
+                active.write(buffer);
             }
         } catch (IOException e) {
             active.truncate(segment.bytes); // a partial line would tear the next one
@@ -127,8 +151,9 @@ public final class WriteAheadLog implements Closeable {
         }
         segment.bytes += out.size();
         segment.lastSeq = seq - 1;
+        bytes += out.size();
         nextSeq = seq;
-        return seq - 1;
+        return appended;
     }
 
     /**
@@ -193,6 +218,7 @@ public final class WriteAheadLog implements Closeable {
                 active = null;
             }
             Files.deleteIfExists(done.path);
+            bytes -= done.bytes;
         }
     }
 
@@ -227,6 +253,11 @@ public final class WriteAheadLog implements Closeable {
     /** The highest acknowledged sequence number (0 before the first ack). */
     public long ackedSeq() {
         return ackedSeq;
+    }
+
+    /** Size of the segment files, bytes: what is pending plus what is acknowledged but not yet deleted. */
+    public long bytes() {
+        return bytes;
     }
 
     /** Results appended but not yet acknowledged. */
@@ -277,6 +308,7 @@ public final class WriteAheadLog implements Closeable {
         List<Segment> scanned = new ArrayList<>();
         for (Path path : paths) {
             Segment segment = new Segment(path);
+            segment.bytes = Files.size(path);
             try (Lines lines = new Lines(path, 0)) {
                 for (byte[] line = lines.next(); line != null; line = lines.next()) {
                     WireResult result = parse(line, path);
@@ -305,7 +337,7 @@ public final class WriteAheadLog implements Closeable {
         }
     }
 
-    /** A segment file: its last sequence number and size (counted only for the one appended to) grow with appends. */
+    /** A segment file: its last sequence number and its size, bytes, which grow with appends. */
     private static final class Segment {
         final Path path;
         long lastSeq;

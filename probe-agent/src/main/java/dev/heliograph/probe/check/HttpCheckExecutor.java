@@ -34,6 +34,10 @@ import javax.net.ssl.SSLException;
  * TLS failures and the check's timeout (which closes the socket) become {@code down} with a reason;
  * an address refused by the {@link AddressGuard} becomes {@code error}; a good but slow answer
  * (over {@code degraded_after_ms}) becomes {@code degraded}.
+ *
+ * <p>{@code basic_auth} is sent as {@code Authorization: Basic} (RFC 7617). Credentials
+ * ({@code Authorization}, {@code Proxy-Authorization}, {@code Cookie}) are not sent to another host
+ * on a redirect.
  */
 public final class HttpCheckExecutor implements CheckExecutor {
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
@@ -58,7 +62,7 @@ public final class HttpCheckExecutor implements CheckExecutor {
     @Override
     public Future<CheckResult> execute(Check check) {
         HttpSpec spec = (HttpSpec) check.target().spec();
-        Request first = new Request(spec.method(), spec.uri(), spec.headers(), spec.body());
+        Request first = new Request(spec.method(), spec.uri(), spec.requestHeaders(), spec.body());
         return runner.run(check, run -> new Hops(spec, run).start(first));
     }
 
@@ -126,7 +130,8 @@ public final class HttpCheckExecutor implements CheckExecutor {
             }
             String scheme = next == null || next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || next.getHost() == null) {
-                String location = CheckFailures.quote(response.location());
+                // Redacted before quote() cuts it: a server may reflect credentials, and a cut secret no longer matches.
+                String location = CheckFailures.quote(spec.redact(response.location()));
                 run.finish(Status.DOWN, response.status(), "cannot follow redirect to " + location);
                 return;
             }

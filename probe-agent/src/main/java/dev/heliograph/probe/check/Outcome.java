@@ -31,11 +31,12 @@ public record Outcome(Status status, int httpStatus, String error, PhaseTimings 
 
     /**
      * The result of {@code check} with this outcome: a fresh UUIDv7 result id made from
-     * {@code startedAt}, the target's ids, the check's region and {@code agentId}.
+     * {@code startedAt}, the target's ids, the check's region and {@code agentId}. Secret values of
+     * the target's spec in the error are replaced by {@code ***}.
      */
     public CheckResult toResult(Check check, String agentId, Instant startedAt) {
         return new CheckResult(Uuid7.at(startedAt.toEpochMilli()), check.target().id(), check.target().orgId(),
                 check.region(), agentId, check.target().kind(), check.scheduledAt(), startedAt, status, httpStatus,
-                error, timings);
+                check.target().spec().redact(error), timings);
     }
 }

@@ -26,15 +26,30 @@ class AgentSettingsTest {
         assertThat(settings.batchMaxResults()).isEqualTo(1_000);
         assertThat(settings.pollTimeout()).isEqualTo(Duration.ofSeconds(45));
         assertThat(settings.name()).isNotBlank();
+        assertThat(settings.region()).isNull();
+        assertThat(settings.walMaxBytes()).isEqualTo(256L << 20);
+        assertThat(settings.walSegmentBytes()).isEqualTo(4L << 20);
+    }
+
+    @Test
+    void boundsTheWriteAheadLogBetween64KibAnd1Tib() {
+        for (long bad : new long[] {0, (64L << 10) - 1, (1L << 40) + 1}) {
+            assertThatThrownBy(() -> AgentSettings.builder(SERVER, Path.of("d")).walMaxBytes(bad).build()).as("" + bad)
+                    .hasMessage("write-ahead log max bytes must be between 65536 and 1099511627776, was " + bad);
+        }
+        AgentSettings smallest = AgentSettings.builder(SERVER, Path.of("d")).walMaxBytes(64L << 10).build();
+        assertThat(smallest.walSegmentBytes()).as("a sixteenth of the bound").isEqualTo(4L << 10);
+        assertThat(AgentSettings.builder(SERVER, Path.of("d")).walMaxBytes(1L << 40).build().walSegmentBytes())
+                .isEqualTo(4L << 20);
     }
 
     @Test
     void refusesAServerThatIsNotAnHttpBaseUrl() {
         for (String bad : new String[] {"localhost:8081", "ftp://host:21", "http://host:8081/agent", "http:///x"}) {
             assertThatThrownBy(() -> AgentSettings.builder(URI.create(bad), Path.of("d")).build())
-                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server");
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control plane");
         }
-        assertThat(AgentSettings.builder(URI.create("https://cp.example/"), Path.of("d")).build().server().getHost())
+        assertThat(AgentSettings.builder(URI.create("https://cp.example/"), Path.of("d")).build().controlPlane().getHost())
                 .isEqualTo("cp.example");
     }
 

@@ -121,7 +121,7 @@ final class FakeAgentServer {
             error(request, 401, "TOKEN_INVALID");
             return;
         }
-        json(request, 200, new RegisterResponse(AGENT_ID, AGENT_KEY, AgentTestKit.REGION.value(), 30, 30));
+        json(request, 200, new RegisterResponse(AGENT_ID, AGENT_KEY, AgentTestKit.REGION.value(), 30, 30, null));
     }
 
     private void results(HttpServerRequest request, Buffer body) {

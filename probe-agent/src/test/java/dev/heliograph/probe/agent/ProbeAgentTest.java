@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heliograph.domain.HttpSpec;
 import dev.heliograph.domain.OrgId;
+import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetId;
 import dev.heliograph.probe.agent.protocol.ResultBatch;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@link ProbeAgent} wired end to end against {@link FakeAgentServer}. */
 class ProbeAgentTest {
     private static final Duration WITHIN = Duration.ofSeconds(10);
+    private static final RegionId OTHER_REGION = new RegionId("us-test");
 
     @TempDir
     Path dir;
@@ -50,14 +52,18 @@ class ProbeAgentTest {
         await(vertx.close());
     }
 
-    private AgentSettings settings(String token) {
-        return AgentSettings.builder(server.uri(), dir).name("agent-under-test").token(token).lanes(1)
+    private AgentSettings settings(String token, RegionId region) {
+        return AgentSettings.builder(server.uri(), dir).name("agent-under-test").token(token).region(region).lanes(1)
                 .maxJitter(Duration.ZERO).allowedCidrs(List.of(Cidr.parse("127.0.0.0/8")))
                 .uploadInterval(Duration.ofMillis(100)).requestTimeout(Duration.ofSeconds(5)).build();
     }
 
     private Future<ProbeAgent> startAgent(String token) {
-        return ProbeAgent.start(vertx, settings(token), Clock.systemUTC(), new SimpleMeterRegistry());
+        return startAgent(token, REGION);
+    }
+
+    private Future<ProbeAgent> startAgent(String token, RegionId region) {
+        return ProbeAgent.start(vertx, settings(token, region), Clock.systemUTC(), new SimpleMeterRegistry());
     }
 
     private static Throwable failureOf(Future<?> future) throws Exception {
@@ -99,6 +105,37 @@ class ProbeAgentTest {
         assertThat(failureOf(startAgent(null))).isInstanceOf(AgentFatalException.class)
                 .hasMessage("no identity in " + dir + " and no registration token (--token or HELIOGRAPH_AGENT_TOKEN)");
         assertThat(server.registrations).isEmpty();
+    }
+
+    @Test
+    void registeringNeedsARegion() throws Exception {
+        assertThat(failureOf(startAgent(FakeAgentServer.GOOD_TOKEN, null))).isInstanceOf(AgentFatalException.class)
+                .hasMessage("no identity in " + dir + ": registering needs the agent's region (--region or "
+                        + "HELIOGRAPH_AGENT_REGION)");
+        assertThat(server.registrations).isEmpty();
+    }
+
+    @Test
+    void aTokenForAnotherRegionIsFatalAndTheIdentityIsNotSaved() throws Exception {
+        assertThat(failureOf(startAgent(FakeAgentServer.GOOD_TOKEN, OTHER_REGION))).isInstanceOf(AgentFatalException.class)
+                .hasMessageStartingWith("token is for region eu-test, not us-test;")
+                .hasMessageContaining("DELETE /api/v1/agents/" + FakeAgentServer.AGENT_ID)
+                .hasMessageNotContaining(FakeAgentServer.AGENT_KEY);
+        assertThat(server.registrations).hasSize(1);
+        assertThat(dir.resolve(AgentIdentity.FILE)).doesNotExist();
+    }
+
+    @Test
+    void aGivenRegionMustBeTheRegionOfTheSavedIdentity() throws Exception {
+        await(await(startAgent(FakeAgentServer.GOOD_TOKEN)).stop(Duration.ofSeconds(3)));
+
+        assertThat(failureOf(startAgent(null, OTHER_REGION))).isInstanceOf(AgentFatalException.class)
+                .hasMessageContaining("is agent " + FakeAgentServer.AGENT_ID + " of region eu-test, not us-test");
+
+        ProbeAgent withoutRegion = await(startAgent(null, null));
+        assertThat(withoutRegion.region()).as("--region is optional once registered").isEqualTo(REGION);
+        await(withoutRegion.stop(Duration.ofSeconds(3)));
+        assertThat(server.registrations).hasSize(1);
     }
 
     @Test

@@ -59,11 +59,23 @@ class ResultUploaderTest {
 
     /** Opens the log and starts an uploader sending batches of at most {@code batchMax} every {@code interval}. */
     private void startUploader(int batchMax, Duration interval) {
-        AgentSettings settings = AgentSettings.builder(server.uri(), dir).batchMaxResults(batchMax)
-                .uploadInterval(interval).requestTimeout(Duration.ofSeconds(5)).build();
-        wal = await(WalSink.open(io, walDir(), 1 << 20, 10_000));
+        AgentSettings settings = settings(batchMax, interval).build();
+        openLog(settings);
+        startUploader(settings);
+    }
+
+    private AgentSettings.Builder settings(int batchMax, Duration interval) {
+        return AgentSettings.builder(server.uri(), dir).batchMaxResults(batchMax).uploadInterval(interval)
+                .requestTimeout(Duration.ofSeconds(5));
+    }
+
+    private void openLog(AgentSettings settings) {
+        wal = await(WalSink.open(io, walDir(), settings.walSegmentBytes(), settings.walMaxBytes(), Clock.systemUTC()));
         client = new AgentClient(vertx, settings, new AgentIdentity(FakeAgentServer.AGENT_ID, FakeAgentServer.AGENT_KEY,
-                AgentTestKit.REGION.value(), server.uri().toString()), Clock.systemUTC());
+                AgentTestKit.REGION.value(), server.uri().toString()), null, Clock.systemUTC());
+    }
+
+    private void startUploader(AgentSettings settings) {
         uploader = new ResultUploader(vertx, wal, client, settings, wal.lastSeq(), refusals::add);
         uploader.start();
     }
@@ -172,6 +184,35 @@ class ResultUploaderTest {
         uploader = null;
 
         assertThat(wal.stats().ackedSeq()).isEqualTo(3);
+    }
+
+    @Test
+    void resultsDroppedAtTheSizeBoundAreCountedInTheNextBatchesCumulatively() throws Exception {
+        AgentSettings settings = settings(100, Duration.ofMillis(50)).walMaxBytes(AgentSettings.WAL_MIN_BYTES).build();
+        openLog(settings);
+        results(1, 1_000).forEach(wal::offer); // about 400 bytes each: 64 KiB hold fewer than 200
+        await(wal.pending(1));
+        long dropped = wal.stats().dropped();
+        long kept = wal.stats().pending();
+        assertThat(dropped).isPositive().isEqualTo(1_000 - kept);
+        assertThat(wal.stats().bytes()).isLessThanOrEqualTo(AgentSettings.WAL_MIN_BYTES);
+
+        startUploader(settings);
+        eventually(WITHIN, () -> wal.stats().ackedSeq() == kept);
+        wal.offer(result(1_001));
+        eventually(WITHIN, () -> wal.stats().ackedSeq() == kept + 1);
+
+        assertThat(server.batches).extracting(ResultBatch::dropped).containsOnly(dropped);
+        assertThat(server.receivedSeqs()).isEqualTo(LongStream.rangeClosed(1, kept + 1).boxed().toList());
+    }
+
+    @Test
+    void aBatchCarriesNoDropsWhileNoneHappened() throws Exception {
+        startUploader(10, Duration.ofMillis(50));
+        results(1, 5).forEach(wal::offer);
+
+        eventually(WITHIN, () -> wal.stats().ackedSeq() == 5);
+        assertThat(server.batches).extracting(ResultBatch::dropped).containsOnly(0L);
     }
 
     @Test

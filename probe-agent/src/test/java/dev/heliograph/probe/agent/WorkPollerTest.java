@@ -55,7 +55,7 @@ class WorkPollerTest {
         engine = await(ProbeEngine.start(vertx, settings.engineSettings(REGION, FakeAgentServer.AGENT_ID),
                 Clock.systemUTC(), sunk::add, new SimpleMeterRegistry()));
         client = new AgentClient(vertx, settings, new AgentIdentity(FakeAgentServer.AGENT_ID, FakeAgentServer.AGENT_KEY,
-                REGION.value(), server.uri().toString()), Clock.systemUTC());
+                REGION.value(), server.uri().toString()), null, Clock.systemUTC());
         poller = new WorkPoller(vertx, client, engine, REGION, Clock.systemUTC(), refusals::add, reconnections::incrementAndGet);
     }
 

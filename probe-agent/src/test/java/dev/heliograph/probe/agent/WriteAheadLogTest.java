@@ -117,6 +117,44 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void bytesIsTheSizeOfTheSegmentFilesAlsoAfterDeletionsAndARestart() throws IOException {
+        open(SMALL_SEGMENTS);
+        wal.appendAll(results(1, 30));
+        assertThat(wal.bytes()).isEqualTo(segmentBytesOnDisk()).isPositive();
+
+        wal.ack(10);
+        assertThat(wal.bytes()).isEqualTo(segmentBytesOnDisk());
+
+        open(SMALL_SEGMENTS);
+        assertThat(wal.bytes()).isEqualTo(segmentBytesOnDisk());
+        wal.ack(30);
+        assertThat(wal.bytes()).isZero();
+    }
+
+    @Test
+    void appendWithinAppendsOnlyTheResultsThatFitTheBound() throws IOException {
+        open(SMALL_SEGMENTS);
+        wal.append(result(1));
+        long line = wal.bytes();
+        long bound = 3 * line + line / 2; // results 1 to 9 serialise to lines of about the same size
+
+        assertThat(wal.appendWithin(results(2, 6), bound)).isEqualTo(2);
+        assertThat(wal.appendWithin(results(7, 7), bound)).isZero();
+
+        assertThat(markers(wal.pending(10))).containsExactly(1, 2, 3);
+        assertThat(wal.bytes()).isLessThanOrEqualTo(bound).isEqualTo(segmentBytesOnDisk());
+        assertThat(wal.nextSeq()).as("refused results use no sequence number").isEqualTo(4);
+    }
+
+    private long segmentBytesOnDisk() throws IOException {
+        long sum = 0;
+        for (Path segment : segmentFiles()) {
+            sum += Files.size(segment);
+        }
+        return sum;
+    }
+
+    @Test
     void aRestartYieldsExactlyTheUnacknowledgedResultsInOrder() throws IOException {
         open(SMALL_SEGMENTS);
         wal.appendAll(results(1, 40));

@@ -98,6 +98,10 @@ class HttpCheckExecutorTest {
         } else if (path.equals("/method")) {
             response.end("method=" + request.method() + " host=" + request.getHeader("Host")
                     + " agent=" + request.getHeader("User-Agent") + " x-probe=" + request.getHeader("X-Probe"));
+        } else if (path.equals("/credentials")) {
+            response.end("authorization=" + request.getHeader("Authorization"));
+        } else if (path.equals("/reflect-credentials")) {
+            response.setStatusCode(302).putHeader("Location", "ftp://reflected/" + request.getHeader("Authorization")).end();
         } else if (path.equals("/chunked")) {
             response.setChunked(true).write("part one, ");
             vertx.setTimer(20, id -> response.write("part two, ").compose(v -> response.end("needle-in-chunks")));
@@ -257,6 +261,29 @@ class HttpCheckExecutorTest {
 
         assertThat(result.status()).isEqualTo(Status.UP);
         assertThat(result.error()).isEmpty();
+    }
+
+    @Test
+    void basicAuthIsSentAsAnAuthorizationHeader() {
+        // RFC 7617: base64 of "user:pässword" in UTF-8.
+        String expected = "Basic dXNlcjpww6Rzc3dvcmQ=";
+        HttpSpec spec = new HttpSpec(null, url("/credentials"), null, null, null, "authorization=" + expected, null, null,
+                null, null, new HttpSpec.BasicAuth("user", "pässword"), null, false);
+
+        CheckResult result = run(spec, 2_000);
+
+        assertThat(result.status()).isEqualTo(Status.UP);
+    }
+
+    @Test
+    void secretReflectedByTheServerIsRedactedFromTheError() {
+        HttpSpec spec = new HttpSpec(null, url("/reflect-credentials"), Map.of("Authorization", "Bearer s3cr3t-t0k3n"), null,
+                null, null, null, null, null, null);
+
+        CheckResult result = run(spec, 2_000);
+
+        assertThat(result.status()).isEqualTo(Status.DOWN);
+        assertThat(result.error()).isEqualTo("cannot follow redirect to \"ftp://reflected/***\"");
     }
 
     @ParameterizedTest(name = "https://{0} with verify_tls={1} is {2} \"{3}\"")

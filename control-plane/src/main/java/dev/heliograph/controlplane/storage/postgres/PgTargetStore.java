@@ -1,8 +1,8 @@
 package dev.heliograph.controlplane.storage.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.heliograph.probe.codec.Json;
-import dev.heliograph.probe.codec.SpecCodec;
+import dev.heliograph.controlplane.secrets.SecretKeyException;
+import dev.heliograph.controlplane.secrets.SpecSealer;
 import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.RegionId;
@@ -18,15 +18,20 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Targets in PostgreSQL. Every method that serves an API request takes the caller's {@link OrgId}
  * and filters by it, so an id from a request can never reach another tenant's row. Failures are
  * failed futures: {@link TargetNameTakenException} for a duplicate name, the driver's exception
- * otherwise.
+ * otherwise. Secret values of specs are stored encrypted by a {@link SpecSealer} and come back
+ * decrypted; {@link SecretKeyException} when they cannot be (no key, wrong key).
  */
 public final class PgTargetStore {
     // spec travels as text: the driver would send a Java String as a JSON string, not as an object.
@@ -35,17 +40,25 @@ public final class PgTargetStore {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final Pool pool;
+    private final SpecSealer sealer;
 
-    public PgTargetStore(Pool pool) {
+    public PgTargetStore(Pool pool, SpecSealer sealer) {
         this.pool = pool;
+        this.sealer = sealer;
+    }
+
+    /** Whether specs with secrets can be stored: {@code secret.key} is set. */
+    public boolean canStoreSecrets() {
+        return sealer.canSeal();
     }
 
     /** Stores a new target with a fresh UUIDv7 id and version 1. */
     public Future<Target> create(OrgId org, TargetDraft draft) {
         String sql = "INSERT INTO targets (id, org_id, name, kind, spec, interval_s, timeout_ms, regions, tags, enabled) "
                 + "VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10) RETURNING " + COLUMNS;
-        Tuple params = Tuple.tuple().addUUID(TargetId.random().value()).addUUID(org.value());
-        addDraft(params, draft);
+        TargetId id = TargetId.random();
+        Tuple params = Tuple.tuple().addUUID(id.value()).addUUID(org.value());
+        addDraft(params, id, draft);
         return one(sql, params, draft.name()).map(Optional::orElseThrow);
     }
 
@@ -53,7 +66,7 @@ public final class PgTargetStore {
     public Future<Optional<Target>> get(OrgId org, TargetId id) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM targets WHERE org_id = $1 AND id = $2")
                 .execute(Tuple.of(org.value(), id.value()))
-                .map(PgTargetStore::first);
+                .map(this::first);
     }
 
     /** Replaces the settings of target {@code id}, bumping its version; empty when it does not exist. */
@@ -62,7 +75,7 @@ public final class PgTargetStore {
                 + "regions = $8, tags = $9, enabled = $10, updated_at = now(), version = version + 1 "
                 + "WHERE id = $1 AND org_id = $2 RETURNING " + COLUMNS;
         Tuple params = Tuple.tuple().addUUID(id.value()).addUUID(org.value());
-        addDraft(params, draft);
+        addDraft(params, id, draft);
         return one(sql, params, draft.name());
     }
 
@@ -113,6 +126,29 @@ public final class PgTargetStore {
         });
     }
 
+    /** Who owns a target and where it is checked from: the facts needed to accept an agent's result. */
+    public record Placement(OrgId org, List<RegionId> regions) {
+    }
+
+    /**
+     * The org and regions of each of {@code ids} that exists (enabled or not), across all orgs; read
+     * when an agent reports results, never on behalf of an API request.
+     */
+    public Future<Map<TargetId, Placement>> placements(Collection<TargetId> ids) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture(java.util.Map.of());
+        }
+        UUID[] array = ids.stream().map(TargetId::value).distinct().toArray(UUID[]::new);
+        return pool.preparedQuery("SELECT id, org_id, regions FROM targets WHERE id = ANY($1)")
+                .execute(Tuple.of(array))
+                .map(rows -> {
+                    Map<TargetId, Placement> found = new HashMap<>();
+                    rows.forEach(row -> found.put(new TargetId(row.getUUID("id")), new Placement(new OrgId(row.getUUID("org_id")),
+                            Arrays.stream(row.getArrayOfStrings("regions")).map(RegionId::new).toList())));
+                    return found;
+                });
+    }
+
     /** Every enabled target of every org and region: the schedule's source of truth. */
     public Future<List<Target>> listEnabled() {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM targets WHERE enabled")
@@ -128,13 +164,13 @@ public final class PgTargetStore {
         return pool.preparedQuery(sql).execute(params)
                 .recover(error -> Future.failedFuture(error instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
                         ? new TargetNameTakenException(name) : error))
-                .map(PgTargetStore::first);
+                .map(this::first);
     }
 
-    private static void addDraft(Tuple params, TargetDraft draft) {
+    private void addDraft(Tuple params, TargetId id, TargetDraft draft) {
         params.addString(draft.name())
                 .addString(draft.spec().kind().wire())
-                .addString(SpecCodec.write(draft.spec()))
+                .addString(sealer.seal(id, draft.spec()))
                 .addInteger(draft.intervalS())
                 .addInteger(draft.timeoutMs())
                 .addArrayOfString(draft.regions().stream().map(RegionId::value).toArray(String[]::new))
@@ -142,19 +178,20 @@ public final class PgTargetStore {
                 .addBoolean(draft.enabled());
     }
 
-    private static Optional<Target> first(RowSet<Row> rows) {
+    private Optional<Target> first(RowSet<Row> rows) {
         var iterator = rows.iterator();
         return iterator.hasNext() ? Optional.of(toTarget(iterator.next())) : Optional.empty();
     }
 
-    private static Target toTarget(Row row) {
+    private Target toTarget(Row row) {
         CheckKind kind = CheckKind.fromWire(row.getString("kind"));
+        TargetId id = new TargetId(row.getUUID("id"));
         try {
             return new Target(
-                    new TargetId(row.getUUID("id")),
+                    id,
                     new OrgId(row.getUUID("org_id")),
                     row.getString("name"),
-                    SpecCodec.read(kind, Json.MAPPER.readTree(row.getString("spec"))),
+                    sealer.open(id, kind, row.getString("spec")),
                     Duration.ofSeconds(row.getInteger("interval_s")),
                     Duration.ofMillis(row.getInteger("timeout_ms")),
                     Arrays.stream(row.getArrayOfStrings("regions")).map(RegionId::new).toList(),

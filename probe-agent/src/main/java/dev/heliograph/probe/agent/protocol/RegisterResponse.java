@@ -6,6 +6,9 @@ package dev.heliograph.probe.agent.protocol;
  *
  * @param pollHoldS          how long the server holds a work poll, s
  * @param heartbeatIntervalS how often the server expects to hear from the agent, s
+ * @param caCertificate      the PEM certificate of the CA that issued the agent server's certificate;
+ *                           the agent trusts only this CA from then on (pinning)
  */
-public record RegisterResponse(String agentId, String agentKey, String region, int pollHoldS, int heartbeatIntervalS) {
+public record RegisterResponse(String agentId, String agentKey, String region, int pollHoldS, int heartbeatIntervalS,
+                               String caCertificate) {
 }

@@ -6,7 +6,6 @@ import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetId;
-import dev.heliograph.probe.codec.Json;
 import dev.heliograph.probe.codec.SpecCodec;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -16,7 +15,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A target as sent to an agent: what the agent's engine needs to check it, nothing more.
+ * A target as sent to an agent: what the agent's engine needs to check it, nothing more. Secret
+ * values travel in plain text, marked {@code "secret": true} (see {@link SpecCodec}), so that the
+ * agent can both use and redact them; {@link #toString()} leaves the spec out.
  *
  * @param kind       {@code http} or {@code tcp}; selects the shape of {@code spec}
  * @param intervalS  s between checks
@@ -28,7 +29,7 @@ public record WireTarget(UUID id, UUID orgId, String name, String kind, JsonNode
     /** The wire form of {@code target}. */
     public static WireTarget of(Target target) {
         return new WireTarget(target.id().value(), target.orgId().value(), target.name(), target.kind().wire(),
-                Json.MAPPER.valueToTree(target.spec()), (int) target.interval().toSeconds(),
+                SpecCodec.tree(target.spec()), (int) target.interval().toSeconds(),
                 (int) target.timeout().toMillis(), target.version());
     }
 
@@ -45,5 +46,12 @@ public record WireTarget(UUID id, UUID orgId, String name, String kind, JsonNode
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException("spec of target " + id + " does not match kind " + kind, e);
         }
+    }
+
+    /** The fields without the spec, which may hold secrets. */
+    @Override
+    public String toString() {
+        return "WireTarget[id=" + id + ", orgId=" + orgId + ", name=" + name + ", kind=" + kind + ", intervalS=" + intervalS
+                + ", timeoutMs=" + timeoutMs + ", version=" + version + "]";
     }
 }

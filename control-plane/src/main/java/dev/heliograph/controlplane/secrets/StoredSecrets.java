@@ -1,0 +1,114 @@
+package dev.heliograph.controlplane.secrets;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.heliograph.controlplane.config.HeliographConfig;
+import dev.heliograph.domain.CheckKind;
+import dev.heliograph.domain.CheckSpec;
+import dev.heliograph.domain.TargetId;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The encrypted secrets of all targets in Postgres, taken as a whole: checked once at start-up, and
+ * re-encrypted under the current key by {@code heliograph secrets rotate}.
+ */
+public final class StoredSecrets {
+    private static final Logger LOG = LoggerFactory.getLogger(StoredSecrets.class);
+    // A cheap filter; SecretSlot decides which values are encrypted.
+    private static final String SEALED_SPECS = "SELECT id, kind, spec::text AS spec FROM targets WHERE position('\"enc\"' in spec::text) > 0";
+
+    private StoredSecrets() {
+    }
+
+    /** What a rotation re-encrypted: {@code secrets} values in {@code targets} targets. */
+    public record Rotation(int secrets, int targets) {
+    }
+
+    /**
+     * Decrypts every stored secret once. Fails with {@link SecretKeyException} when any exists and
+     * {@code secret.key} is not set, or when neither key decrypts one.
+     */
+    public static Future<Void> verify(Pool pool, SpecSealer sealer) {
+        return pool.query(SEALED_SPECS).execute().map(rows -> {
+            int secrets = 0;
+            int targets = 0;
+            for (Row row : rows) {
+                int sealed = sealedCount(row);
+                if (sealed > 0) {
+                    open(sealer, row);
+                    secrets += sealed;
+                    targets++;
+                }
+            }
+            if (secrets > 0) {
+                LOG.info("{} stored secrets of {} targets decrypt", secrets, targets);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Re-encrypts every stored secret under {@code secret.key} (decrypting with it or with
+     * {@code secret.previous_key}), in one transaction: all or nothing. Fails with
+     * {@link SecretKeyException} when no key is set or a secret does not decrypt.
+     */
+    public static Future<Rotation> rotate(Pool pool, SpecSealer sealer) {
+        if (!sealer.canSeal()) {
+            return Future.failedFuture(SecretKeyException.missing());
+        }
+        return pool.withTransaction(conn -> conn.query(SEALED_SPECS + " FOR UPDATE").execute().compose(rows -> {
+            List<Tuple> updates = new ArrayList<>();
+            int secrets = 0;
+            for (Row row : rows) {
+                int sealed = sealedCount(row);
+                if (sealed > 0) {
+                    TargetId id = new TargetId(row.getUUID("id"));
+                    updates.add(Tuple.of(id.value(), sealer.seal(id, open(sealer, row))));
+                    secrets += sealed;
+                }
+            }
+            Rotation rotation = new Rotation(secrets, updates.size());
+            return updates.isEmpty() ? Future.succeededFuture(rotation)
+                    : conn.preparedQuery("UPDATE targets SET spec = $2::text::jsonb WHERE id = $1").executeBatch(updates).map(rotation);
+        }));
+    }
+
+    /** {@link #rotate(Pool, SpecSealer)} over a connection of its own to the database of {@code config}. */
+    public static Future<Rotation> rotate(Vertx vertx, HeliographConfig config) {
+        HeliographConfig.Postgres pg = config.postgres();
+        Pool pool = PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(1))
+                .connectingTo(new PgConnectOptions().setHost(pg.host()).setPort(pg.port())
+                        .setDatabase(pg.database()).setUser(pg.user()).setPassword(pg.password()))
+                .using(vertx)
+                .build();
+        return rotate(pool, new SpecSealer(SecretCipher.of(config.secret()))).eventually(pool::close);
+    }
+
+    private static int sealedCount(Row row) {
+        try {
+            return SpecSealer.sealedCount(CheckKind.fromWire(row.getString("kind")), row.getString("spec"));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored spec of target " + row.getUUID("id") + " does not parse");
+        }
+    }
+
+    private static CheckSpec open(SpecSealer sealer, Row row) {
+        TargetId id = new TargetId(row.getUUID("id"));
+        try {
+            return sealer.open(id, CheckKind.fromWire(row.getString("kind")), row.getString("spec"));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored spec of target " + id + " does not parse");
+        }
+    }
+}
