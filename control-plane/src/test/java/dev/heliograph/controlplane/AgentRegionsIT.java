@@ -224,6 +224,56 @@ class AgentRegionsIT {
                 .containsPattern("heliograph_agents_auto_deleted_total [1-9]");
     }
 
+    @Test
+    void secretsReachTheTargetThroughAnAgentAndNowhereElse() throws Exception {
+        region("sec");
+        List<String> planted = List.of("planted-token-7f3a", "planted-api-key-91c2", "planted-body-c0de");
+        ApiClient.Answer created = api.post("/api/v1/targets", "{\"name\":\"secret-target\",\"kind\":\"http\",\"spec\":{"
+                + "\"url\":\"" + target.url("/sec") + "\",\"method\":\"POST\",\"headers\":{\"Authorization\":\"Bearer "
+                + planted.get(0) + "\",\"X-Api-Key\":{\"value\":\"" + planted.get(1) + "\",\"secret\":true}},"
+                + "\"body\":{\"value\":\"" + planted.get(2) + "\",\"secret\":true}},"
+                + "\"interval_s\":1,\"timeout_ms\":500,\"regions\":[\"sec\"]}");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().path("id").asText();
+        AgentProcess agent = agent("sec-1", token("sec"));
+        Await.until("the agent checks the secret target", Duration.ofSeconds(60),
+                () -> results("target_id = toUUID('" + id + "') AND status = 'up'") >= 3);
+
+        RecordingHttpServer.Received received = target.last("/sec");
+        Map<String, String> headers = new HashMap<>();
+        received.headers().forEach((name, value) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), value));
+        assertThat(headers).containsEntry("authorization", "Bearer " + planted.get(0)).containsEntry("x-api-key", planted.get(1));
+        assertThat(received.body()).isEqualTo(planted.get(2));
+
+        List<String> answers = List.of(api.get("/api/v1/targets/" + id).text(), api.get("/api/v1/targets?limit=500").text(),
+                api.get("/api/v1/targets/" + id + "/results?limit=50").text(),
+                api.post("/api/v1/targets/" + id + "/check-now", "{}").text(), api.get("/api/v1/agents").text());
+        Thread.sleep(1_500); // the agent's last uploads
+        agent.signal("TERM");
+        assertThat(agent.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        List<String> onDisk = new ArrayList<>();
+        try (var files = Files.walk(agent.dataDir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                onDisk.add(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+        for (String secret : planted) {
+            for (String answer : answers) {
+                assertThat(answer).doesNotContain(secret);
+            }
+            assertThat(agent.logText()).doesNotContain(secret);
+            assertThat(onDisk).as("files in the agent's data directory").allSatisfy(text -> assertThat(text).doesNotContain(secret));
+            assertThat(results("position(error, '" + secret + "') > 0")).isZero();
+        }
+        try (java.sql.Connection pg = services.postgres(); java.sql.Statement sql = pg.createStatement();
+             java.sql.ResultSet row = sql.executeQuery("SELECT spec::text FROM targets WHERE id = '" + id + "'")) {
+            assertThat(row.next()).isTrue();
+            for (String secret : planted) {
+                assertThat(row.getString(1)).doesNotContain(secret);
+            }
+        }
+    }
+
     private long distinctAgents(String target, long since) throws Exception {
         String sql = "SELECT uniqExact(agent_id) AS n FROM " + services.database() + ".check_results WHERE target_id = toUUID('"
                 + target + "') AND started_at_ms >= " + since + " FORMAT JSONEachRow";

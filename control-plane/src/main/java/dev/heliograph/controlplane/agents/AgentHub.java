@@ -261,6 +261,16 @@ public final class AgentHub implements AgentConnections {
         return target == null ? Optional.empty() : Optional.of(new PgTargetStore.Placement(target.orgId(), target.regions()));
     }
 
+    /**
+     * {@code error} with the secret values of target {@code id}'s spec replaced by {@code ***}, when the
+     * hub holds that target (agents redact their own results; this is the second line). Call on the
+     * hub's context.
+     */
+    public String redact(TargetId id, String error) {
+        Target target = targets.get(id);
+        return target == null ? error : target.spec().redact(error);
+    }
+
     private Set<RegionId> remoteRegions(Target target) {
         if (!target.enabled()) {
             return Set.of();

@@ -411,7 +411,7 @@ public final class AgentServer extends VerticleBase {
                 if (placement != null && placement.regions().contains(agent.region())) {
                     accepted.add(new CheckResult(r.resultId(), r.targetId(), placement.org(), agent.region(),
                             agent.id().toString(), r.kind(), r.scheduledAt(), r.startedAt(), r.status(), r.httpStatus(),
-                            r.error(), r.timings()));
+                            hub.redact(r.targetId(), r.error()), r.timings()));
                 }
             }
             return accepted;
