@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -113,7 +114,7 @@ public final class Main implements Callable<Integer> {
                 return 1;
             }
             CountDownLatch stopRequested = new CountDownLatch(1);
-            GracefulStop stop = new GracefulStop(plane, vertx, Duration.ofSeconds(cfg.shutdown().timeoutS()));
+            GracefulStop stop = new GracefulStop(plane::stop, vertx, Duration.ofSeconds(cfg.shutdown().timeoutS()));
             List<String> unhandled = ProcessSignals.install(() -> plane.reload().onFailure(e -> LOG.debug("reload failed", e)),
                     stopRequested::countDown);
             if (!unhandled.isEmpty()) {
@@ -158,19 +159,13 @@ public final class Main implements Callable<Integer> {
         @Command(name = "rotate", mixinStandardHelpOptions = true,
                 description = "Re-encrypt every stored secret under secret.key (the old key as secret.previous_key).")
         static final class RotateCommand implements Callable<Integer> {
-            @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file, as for control-plane.")
-            Path config;
-
-            @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key, e.g. --set secret.previous_key=... (repeatable).")
-            List<String> overrides = new ArrayList<>();
+            @CommandLine.Mixin
+            ConfigOptions options;
 
             @Override
             public Integer call() throws Exception {
-                HeliographConfig cfg;
-                try {
-                    cfg = ConfigSource.of(config, System.getenv(), overrides).load();
-                } catch (ConfigException e) {
-                    e.problems().forEach(problem -> System.err.println("heliograph: config: " + problem));
+                HeliographConfig cfg = options.loadOrReport();
+                if (cfg == null) {
                     return 2;
                 }
                 if (cfg.secret().key().isBlank()) {
@@ -297,7 +292,8 @@ public final class Main implements Callable<Integer> {
                 vertx.close().await(10, TimeUnit.SECONDS);
                 return code;
             }
-            AgentStop stop = new AgentStop(started.result(), vertx, settings.shutdownTimeout());
+            ProbeAgent agent = started.result();
+            GracefulStop stop = new GracefulStop(grace -> agent.stop(grace).map(true), vertx, settings.shutdownTimeout());
             // Also when the JVM exits for a reason other than our signal handlers.
             Runtime.getRuntime().addShutdownHook(new Thread(stop::run, "heliograph-agent-shutdown"));
             return stop.run() ? code : 1;
@@ -388,56 +384,26 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** Stops the agent and Vert.x once, within the agent's shutdown timeout, whoever asks first. */
-    private static final class AgentStop {
-        private static final Logger LOG = LoggerFactory.getLogger(AgentStop.class);
-
-        private final ProbeAgent agent;
-        private final Vertx vertx;
-        private final Duration timeout;
-        private final AtomicBoolean started = new AtomicBoolean();
-
-        AgentStop(ProbeAgent agent, Vertx vertx, Duration timeout) {
-            this.agent = agent;
-            this.vertx = vertx;
-            this.timeout = timeout;
-        }
-
-        /** Runs the stop unless it ran already; {@code true} when the write-ahead log closed cleanly. */
-        boolean run() {
-            if (!started.compareAndSet(false, true)) {
-                return true;
-            }
-            LOG.info("stopping within {} s", timeout.toSeconds());
-            boolean clean = false;
-            try {
-                Duration graceful = timeout.minusMillis(1_500);
-                agent.stop(graceful).await(graceful.toMillis() + 250, TimeUnit.MILLISECONDS);
-                clean = true;
-                vertx.close().await(1, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.error("graceful stop failed: {}", e.toString());
-            }
-            return clean;
-        }
-    }
-
-    /** Stops the control plane and Vert.x once, within {@code timeout}, whoever asks first. */
+    /**
+     * Stops a process's main part and then Vert.x once, within {@code timeout}, whoever asks first
+     * (the signal handler or the JVM's shutdown hook).
+     */
     private static final class GracefulStop {
         private static final Logger LOG = LoggerFactory.getLogger(GracefulStop.class);
 
-        private final ControlPlane plane;
+        private final Function<Duration, Future<Boolean>> stopper;
         private final Vertx vertx;
         private final Duration timeout;
         private final AtomicBoolean started = new AtomicBoolean();
 
-        GracefulStop(ControlPlane plane, Vertx vertx, Duration timeout) {
-            this.plane = plane;
+        /** @param stopper stops the main part within the given time; {@code true} when nothing accepted was lost */
+        GracefulStop(Function<Duration, Future<Boolean>> stopper, Vertx vertx, Duration timeout) {
+            this.stopper = stopper;
             this.vertx = vertx;
             this.timeout = timeout;
         }
 
-        /** Runs the stop unless it ran already; {@code true} when every accepted result was written. */
+        /** Runs the stop unless it ran already; {@code true} when the stopper reported a clean stop. */
         boolean run() {
             if (!started.compareAndSet(false, true)) {
                 return true;
@@ -445,9 +411,9 @@ public final class Main implements Callable<Integer> {
             LOG.info("stopping within {} s", timeout.toSeconds());
             boolean clean = false;
             try {
-                // The whole stop, including closing Vert.x, fits inside shutdown.timeout_s.
+                // The whole stop, including closing Vert.x, fits inside the timeout.
                 Duration graceful = timeout.minusMillis(1_500);
-                clean = plane.stop(graceful).await(graceful.toMillis() + 250, TimeUnit.MILLISECONDS);
+                clean = stopper.apply(graceful).await(graceful.toMillis() + 250, TimeUnit.MILLISECONDS);
                 vertx.close().await(1, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.error("graceful stop failed: {}", e.toString());

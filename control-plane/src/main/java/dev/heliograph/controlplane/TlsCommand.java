@@ -1,18 +1,12 @@
 package dev.heliograph.controlplane;
 
-import dev.heliograph.controlplane.config.ConfigException;
-import dev.heliograph.controlplane.config.ConfigSource;
 import dev.heliograph.controlplane.config.HeliographConfig;
 import dev.heliograph.controlplane.tls.ServerTls;
 import dev.heliograph.controlplane.tls.TlsSetupException;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code heliograph tls}: the agent server's certificates (see {@code rotate}). */
 @Command(name = "tls", mixinStandardHelpOptions = true, description = "Manage the agent server's TLS certificates.",
@@ -36,19 +30,13 @@ final class TlsCommand implements Callable<Integer> {
     @Command(name = "rotate", mixinStandardHelpOptions = true,
             description = "Re-issue the agent server certificate with the same CA (restart the control plane to use it).")
     static final class RotateCommand implements Callable<Integer> {
-        @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file, as for control-plane.")
-        Path config;
-
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key, e.g. --set tls.dir=/var/lib/heliograph/tls.")
-        List<String> overrides = new ArrayList<>();
+        @CommandLine.Mixin
+        ConfigOptions options;
 
         @Override
         public Integer call() {
-            HeliographConfig cfg;
-            try {
-                cfg = ConfigSource.of(config, System.getenv(), overrides).load();
-            } catch (ConfigException e) {
-                e.problems().forEach(problem -> System.err.println("heliograph: config: " + problem));
+            HeliographConfig cfg = options.loadOrReport();
+            if (cfg == null) {
                 return 2;
             }
             if (HeliographConfig.Tls.CUSTOM.equals(cfg.tls().mode())) {

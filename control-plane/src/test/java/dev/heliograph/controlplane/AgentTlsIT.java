@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.heliograph.controlplane.config.HeliographConfig;
+import dev.heliograph.controlplane.tls.CertificateAuthority;
+import dev.heliograph.controlplane.tls.Pem;
 import dev.heliograph.controlplane.tls.ServerTls;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
@@ -149,7 +151,36 @@ class AgentTlsIT {
     }
 
     @Test
+    void aManInTheMiddleShowingTheRealCaCertificateNeverGetsTheToken() throws Exception {
+        // The real CA's certificate is public; the attacker shows it after a leaf of its own CA.
+        X509Certificate realCa = Pem.readCertificates(Files.readString(services.tlsDir().resolve("ca.pem"))).getFirst();
+        CertificateAuthority attacker = CertificateAuthority.create(Clock.systemUTC());
+        CertificateAuthority.Issued leaf = attacker.issueServer(java.util.List.of("127.0.0.1", "localhost"), Clock.systemUTC());
+        java.util.concurrent.atomic.AtomicInteger registrations = new java.util.concurrent.atomic.AtomicInteger();
+        io.vertx.core.http.HttpServer fake = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true)
+                        .setKeyCertOptions(io.vertx.core.net.KeyCertOptions.wrap(
+                                new ChainKeyManager(leaf.key(), new X509Certificate[] {leaf.certificate(), realCa}))))
+                .requestHandler(request -> {
+                    if (request.path().equals("/agent/v1/register")) {
+                        registrations.incrementAndGet();
+                    }
+                    request.response().setStatusCode(500).end();
+                })
+                .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        try (AgentProcess agent = AgentProcess.start(dataRoot.resolve("far-5"), fake.actualPort(), "far", "hg_reg_stolen",
+                plane.caFingerprint(), "far-5")) {
+            assertThat(agent.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(agent.process().exitValue()).as(agent.logText()).isEqualTo(1);
+            assertThat(agent.logText()).contains("refusing to send the registration token");
+        } finally {
+            fake.close().await(10, TimeUnit.SECONDS);
+        }
+        assertThat(registrations.get()).isZero();
+    }
+
+    @Test
     void agentRunAsRootWithoutAllowRootExitsWithUsageError() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ProcessUser.isRoot(), "only testable as root");
         try (AgentProcess agent = AgentProcess.startWith(dataRoot.resolve("far-4"), plane.agentPort(), "far", "hg_reg_x", "far-4",
                 "--ca-fingerprint", plane.caFingerprint())) {
             assertThat(agent.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -197,6 +228,52 @@ class AgentTlsIT {
         @Override
         public X509Certificate[] getAcceptedIssuers() {
             return new X509Certificate[0];
+        }
+    }
+
+    /** Serves a fixed chain, valid or not (a key store would refuse one that does not chain). */
+    private static final class ChainKeyManager extends javax.net.ssl.X509ExtendedKeyManager {
+        private final java.security.PrivateKey key;
+        private final X509Certificate[] chain;
+
+        ChainKeyManager(java.security.PrivateKey key, X509Certificate[] chain) {
+            this.key = key;
+            this.chain = chain;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            return null;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+            return new String[] {"server"};
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            return "server";
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+            return "server";
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return chain.clone();
+        }
+
+        @Override
+        public java.security.PrivateKey getPrivateKey(String alias) {
+            return key;
         }
     }
 }

@@ -131,10 +131,26 @@ public final class AgentClient {
             return Future.failedFuture(AgentCallException.untrusted("the control plane presented no certificate", e));
         }
         String expected = settings.caFingerprint();
-        if (expected != null && presented.stream().noneMatch(c -> PinnedCa.fingerprint(c).equals(expected))) {
-            return Future.failedFuture(AgentCallException.untrusted("the control plane at " + settings.controlPlane().getHost()
-                    + " did not present the CA with fingerprint sha256:" + expected + " (its chain ends in sha256:"
-                    + PinnedCa.fingerprint(presented.getLast()) + "); refusing to send the registration token", null));
+        if (expected != null) {
+            // The CA certificate is public, so its presence proves nothing: the server's own
+            // certificate (whose key the handshake proved) must chain to it and name the host.
+            String host = settings.controlPlane().getHost();
+            PinnedCa anchor = null;
+            for (Certificate c : presented) {
+                if (c instanceof java.security.cert.X509Certificate x509 && PinnedCa.fingerprint(c).equals(expected)) {
+                    try {
+                        anchor = PinnedCa.of(x509);
+                    } catch (CertificateException e) {
+                        anchor = null;
+                    }
+                }
+            }
+            if (anchor == null || !anchor.issued(presented) || !PinnedCa.names(presented.getFirst(), host)) {
+                return Future.failedFuture(AgentCallException.untrusted("the control plane at " + host
+                        + " did not prove a certificate of the CA with fingerprint sha256:" + expected + " for that host name"
+                        + " (its chain ends in sha256:" + PinnedCa.fingerprint(presented.getLast())
+                        + "); refusing to send the registration token", null));
+            }
         }
         return write(request)
                 .compose(body -> exchange(connection, options(HttpMethod.POST, AgentProtocol.REGISTER,

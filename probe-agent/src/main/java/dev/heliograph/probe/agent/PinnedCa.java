@@ -19,6 +19,7 @@ import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -44,10 +45,68 @@ public record PinnedCa(String pem, X509Certificate certificate, String fingerpri
         }
         X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+        return of(certificate);
+    }
+
+    /**
+     * {@code certificate} as the pinned CA, kept as PEM of that one certificate only (so nothing else
+     * that came along is ever trusted); throws {@link CertificateException} when it is not a CA.
+     */
+    public static PinnedCa of(X509Certificate certificate) throws CertificateException {
         if (certificate.getBasicConstraints() < 0) {
             throw new CertificateException("the certificate is not a CA certificate");
         }
+        String pem = "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
         return new PinnedCa(pem, certificate, fingerprint(certificate));
+    }
+
+    /**
+     * Whether {@code server} (a server's own certificate) names {@code host} in its subject
+     * alternative names: an IP address literal among the IP entries, a DNS name among the DNS entries
+     * (any case; a leading {@code *.} matches exactly one label), per RFC 6125 §6.4.
+     */
+    public static boolean names(Certificate server, String host) {
+        if (!(server instanceof X509Certificate x509) || host == null) {
+            return false;
+        }
+        String wanted = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        java.net.InetAddress literal = ipLiteral(wanted);
+        try {
+            java.util.Collection<List<?>> names = x509.getSubjectAlternativeNames();
+            if (names == null) {
+                return false;
+            }
+            for (List<?> name : names) {
+                int type = (Integer) name.get(0);
+                String value = String.valueOf(name.get(1));
+                if (type == 7 && literal != null && literal.equals(ipLiteral(value))) {
+                    return true;
+                }
+                if (type == 2 && literal == null && dnsMatches(value, wanted)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (java.security.cert.CertificateParsingException e) {
+            return false;
+        }
+    }
+
+    private static boolean dnsMatches(String pattern, String host) {
+        String p = pattern.toLowerCase(java.util.Locale.ROOT);
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        if (p.startsWith("*.")) {
+            int dot = h.indexOf('.');
+            return dot > 0 && h.substring(dot).equals(p.substring(1));
+        }
+        return p.equals(h);
+    }
+
+    /** The address {@code text} is a literal of, or {@code null} for a name (never a DNS look-up). */
+    private static java.net.InetAddress ipLiteral(String text) {
+        return dev.heliograph.probe.net.NameResolver.literal(text);
     }
 
     /** The CA saved in {@code dataDir}, or empty; throws {@link IOException} when it is unreadable or malformed. */

@@ -36,8 +36,8 @@ import javax.net.ssl.SSLException;
  * (over {@code degraded_after_ms}) becomes {@code degraded}.
  *
  * <p>{@code basic_auth} is sent as {@code Authorization: Basic} (RFC 7617). Credentials
- * ({@code Authorization}, {@code Proxy-Authorization}, {@code Cookie}) are not sent to another host
- * on a redirect.
+ * ({@code Authorization}, {@code Proxy-Authorization}, {@code Cookie}) and secret headers are not
+ * sent to another origin (scheme, host, port) on a redirect, nor is a secret body.
  */
 public final class HttpCheckExecutor implements CheckExecutor {
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
@@ -135,7 +135,12 @@ public final class HttpCheckExecutor implements CheckExecutor {
                 run.finish(Status.DOWN, response.status(), "cannot follow redirect to " + location);
                 return;
             }
-            hop(redirected(request, response.status(), next), redirects + 1);
+            Request following = redirected(spec, request, response.status(), next);
+            if (following == null) {
+                run.finish(Status.DOWN, response.status(), "will not send the secret body to another origin on a redirect");
+                return;
+            }
+            hop(following, redirects + 1);
         }
 
         void judge(Response response) {
@@ -159,17 +164,37 @@ public final class HttpCheckExecutor implements CheckExecutor {
 
     /**
      * The request for the next hop: 303 (except for HEAD), and 301/302 after a POST, become a GET
-     * without body (RFC 9110 §15.4); credentials are not sent to another host.
+     * without body (RFC 9110 §15.4). To another origin (scheme, host or port; so also from https to
+     * http) neither credentials nor the spec's secret headers are sent; {@code null} when the body is
+     * secret and would go to another origin (307/308 keep it).
      */
-    private static Request redirected(Request request, int status, URI next) {
-        Map<String, String> headers = next.getHost().equalsIgnoreCase(request.uri().getHost()) ? request.headers()
+    static Request redirected(HttpSpec spec, Request request, int status, URI next) {
+        boolean sameOrigin = sameOrigin(request.uri(), next);
+        Map<String, String> headers = sameOrigin ? request.headers()
                 : request.headers().entrySet().stream()
                         .filter(h -> !CREDENTIAL_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT)))
+                        .filter(h -> spec.secretHeaders().stream().noneMatch(h.getKey()::equalsIgnoreCase))
                         .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
         String method = request.method();
         boolean toGet = (status == 303 && !method.equals("HEAD"))
                 || ((status == 301 || status == 302) && method.equals("POST"));
-        return toGet ? new Request("GET", next, headers, null) : new Request(method, next, headers, request.body());
+        if (toGet) {
+            return new Request("GET", next, headers, null);
+        }
+        if (!sameOrigin && spec.bodySecret() && request.body() != null) {
+            return null;
+        }
+        return new Request(method, next, headers, request.body());
+    }
+
+    /** Same scheme, host (any case) and port (defaults filled in), per RFC 6454 §4. */
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     private static String describe(Throwable failure, long timeoutMs) {

@@ -64,6 +64,11 @@ final class HttpExchange {
 
     /** What to send. {@code body} is {@code null} for none; {@code headers} override the defaults. */
     record Request(String method, URI uri, Map<String, String> headers, String body) {
+        /** Names the method and URI only: headers and body may hold secrets. */
+        @Override
+        public String toString() {
+            return method + " " + uri;
+        }
     }
 
     /** What came back: status, {@code Location} (or {@code null}) and up to 64 KiB of body. */
