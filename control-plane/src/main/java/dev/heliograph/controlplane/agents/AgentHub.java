@@ -750,7 +750,8 @@ public final class AgentHub implements AgentConnections {
     }
 
     /**
-     * The result of job {@code jobId} from {@code agentId}; {@code false} when there is no such job
+     * The result of job {@code jobId} from {@code agentId} (its error redacted with the job's spec);
+     * {@code false} when there is no such job
      * waiting for this agent (timed out, or sent elsewhere). Call on the hub's context.
      */
     public boolean jobDone(UUID agentId, String jobId, CheckResult result) {
@@ -760,7 +761,10 @@ public final class AgentHub implements AgentConnections {
         }
         jobs.remove(jobId);
         vertx.cancelTimer(job.timer);
-        return job.result.tryComplete(result);
+        // The agent redacts its results; the job's own spec is the second line.
+        return job.result.tryComplete(new CheckResult(result.resultId(), result.targetId(), result.orgId(), result.region(),
+                result.agentId(), result.kind(), result.scheduledAt(), result.startedAt(), result.status(), result.httpStatus(),
+                job.target.spec().redact(result.error()), result.timings()));
     }
 
     /** Hands queued jobs to agents of the region that hold a poll; {@code true} when any was handed out. */

@@ -7,14 +7,18 @@ import dev.heliograph.domain.FieldError;
 import dev.heliograph.domain.HttpSpec;
 import dev.heliograph.probe.codec.SecretSlot;
 import dev.heliograph.probe.codec.SpecCodec;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The secret fields of a request's spec, before it is read: {@code "***"} (plain or as
  * {@code {"value": "***", ...}}) keeps the secret stored in the same field of the target being
- * replaced, so that a client can send back what it read; {@code "secret": false} is refused where a
- * field is always secret. Error messages name fields, never values.
+ * replaced, so that a client can send back what it read; but not when {@code spec.url} now points at
+ * another origin (scheme, host, port), or a client that may write but not read secrets could send
+ * them anywhere. {@code "secret": false} is refused where a field is always secret. Error messages
+ * name fields, never values.
  */
 final class SecretFields {
     private SecretFields() {
@@ -28,7 +32,8 @@ final class SecretFields {
      */
     static JsonNode resolve(CheckKind kind, JsonNode spec, CheckSpec stored, List<FieldError> errors) {
         JsonNode copy = spec.deepCopy();
-        List<SecretSlot> kept = stored == null || stored.kind() != kind ? List.of()
+        boolean sameOrigin = stored instanceof HttpSpec http && sameOrigin(http.url(), spec.path("url").asText(null));
+        List<SecretSlot> kept = stored == null || stored.kind() != kind || !sameOrigin ? List.of()
                 : SecretSlot.of(kind, SpecCodec.tree(stored)).stream().filter(SecretSlot::secret).toList();
         for (SecretSlot slot : SecretSlot.of(kind, copy)) {
             JsonNode marker = slot.node().path(SecretSlot.SECRET);
@@ -42,10 +47,27 @@ final class SecretFields {
                     slot.set(same.get().node().deepCopy());
                 } else {
                     errors.add(new FieldError(slot.field(), FieldError.SECRET_NOT_SET, slot.field()
-                            + " is \"***\" but there is no stored secret to keep; send the value itself"));
+                            + " is \"***\" but there is no stored secret to keep" + (stored != null && !sameOrigin
+                            ? " (spec.url now names another origin)" : "") + "; send the value itself"));
                 }
             }
         }
         return copy;
+    }
+
+    /** Whether two URLs share scheme, host and port (RFC 6454 §4); {@code false} when either does not parse. */
+    private static boolean sameOrigin(String stored, String requested) {
+        try {
+            URI a = new URI(stored);
+            URI b = new URI(requested);
+            return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
+                    && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+        } catch (URISyntaxException | NullPointerException e) {
+            return false;
+        }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 }

@@ -50,6 +50,12 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public record CertificateAuthority(X509Certificate certificate, PrivateKey key) {
     /** Validity of the CA certificate, years. */
+    /** Names the certificate only, never the key. */
+    @Override
+    public String toString() {
+        return "CertificateAuthority[" + certificate.getSubjectX500Principal() + "]";
+    }
+
     public static final int CA_YEARS = 10;
     /** Validity of a server certificate, days. */
     public static final int SERVER_DAYS = 365;
@@ -111,6 +117,12 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey key) 
 
     /** A certificate issued by the CA, with its private key. */
     public record Issued(X509Certificate certificate, PrivateKey key) {
+        /** Names the certificate only, never the key. */
+        @Override
+        public String toString() {
+            return "Issued[" + certificate.getSubjectX500Principal() + "]";
+        }
+
     }
 
     /** Lowercase hex SHA-256 of {@code certificate}'s DER encoding, 64 characters. */

@@ -54,6 +54,22 @@ class SecretFieldsTest {
     }
 
     @Test
+    void starsAreNotKeptWhenTheUrlMovesToAnotherOrigin() throws Exception {
+        for (String url : List.of("https://example.com/", "http://attacker.example/", "http://example.com:8080/")) {
+            JsonNode request = Json.MAPPER.readTree("{\"url\": \"" + url + "\", \"headers\": {\"Authorization\": \"***\"}}");
+            List<FieldError> errors = new ArrayList<>();
+            SecretFields.resolve(CheckKind.HTTP, request, STORED, errors);
+            assertThat(errors).as(url).extracting(FieldError::field, FieldError::code).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("spec.headers.Authorization", FieldError.SECRET_NOT_SET));
+            assertThat(errors.getFirst().message()).contains("another origin").doesNotContain("t0k3n");
+        }
+        JsonNode samePlace = Json.MAPPER.readTree("{\"url\": \"http://EXAMPLE.com:80/other\", \"headers\": {\"Authorization\": \"***\"}}");
+        List<FieldError> none = new ArrayList<>();
+        SecretFields.resolve(CheckKind.HTTP, samePlace, STORED, none);
+        assertThat(none).isEmpty();
+    }
+
+    @Test
     void alwaysSecretFieldsCannotBeMarkedNotSecret() throws Exception {
         JsonNode request = Json.MAPPER.readTree("""
                 {"url": "http://example.com", "headers": {"Authorization": {"value": "Bearer x", "secret": false},

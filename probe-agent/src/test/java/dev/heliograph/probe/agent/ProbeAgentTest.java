@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@link ProbeAgent} wired end to end against {@link FakeAgentServer}. */
 class ProbeAgentTest {
-    private static final Duration WITHIN = Duration.ofSeconds(10);
+    // Generous: each wait ends as soon as its condition holds; a loaded CI machine can be slow.
+    private static final Duration WITHIN = Duration.ofSeconds(30);
     private static final RegionId OTHER_REGION = new RegionId("us-test");
 
     @TempDir

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@link ResultUploader} with a real write-ahead log and client against {@link FakeAgentServer}. */
 class ResultUploaderTest {
-    private static final Duration WITHIN = Duration.ofSeconds(10);
+    // Generous: each wait ends as soon as its condition holds; a loaded CI machine can be slow.
+    private static final Duration WITHIN = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@link WorkPoller} with a real engine and client against {@link FakeAgentServer}. */
 class WorkPollerTest {
-    private static final Duration WITHIN = Duration.ofSeconds(10);
+    // Generous: the condition ends the wait as soon as it holds; a loaded CI machine can be slow.
+    private static final Duration WITHIN = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
