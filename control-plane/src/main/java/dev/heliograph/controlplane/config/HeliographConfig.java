@@ -279,7 +279,9 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
                 errors.add("tls.server_names must name at least one host or IP address");
             }
             for (String name : tls.serverNames) {
-                if (isBlank(name) || name.length() > 253 || !name.trim().matches("[A-Za-z0-9.:*-]+")) {
+                // A colon only in an IPv6 literal: "host:port" is a common slip.
+                if (isBlank(name) || name.length() > 253 || !name.trim().matches("[A-Za-z0-9.:*-]+")
+                        || (name.contains(":") && dev.heliograph.probe.net.NameResolver.literal(name.trim()) == null)) {
                     errors.add("tls.server_names: '" + name + "' is not a host name or IP address");
                 }
             }

@@ -77,6 +77,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tlsServerNamesTakeHostsAndIpLiteralsButNoPorts() throws Exception {
+        assertThat(ConfigLoader.load(null, Map.of(), List.of("tls.server_names=cp.example,10.0.0.5,::1")).tls().serverNames())
+                .contains("cp.example", "10.0.0.5", "::1");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("tls.server_names=cp.example:8081")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .containsExactly("tls.server_names: 'cp.example:8081' is not a host name or IP address"));
+    }
+
+    @Test
     void listsComeFromYamlListsAndAreValidated() throws Exception {
         Path file = yaml("""
                 probe:

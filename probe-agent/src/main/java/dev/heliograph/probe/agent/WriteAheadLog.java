@@ -84,7 +84,10 @@ public final class WriteAheadLog implements Closeable {
      * @throws IOException when the directory or a file cannot be read, or {@code acked} is malformed
      */
     public static WriteAheadLog open(Path dir, long segmentBytes) throws IOException {
-        Files.createDirectories(dir);
+        if (Files.notExists(dir)) {
+            Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        }
         long acked = readAcked(dir.resolve(ACKED_FILE));
         ArrayDeque<Segment> segments = new ArrayDeque<>();
         long last = acked;
