@@ -139,16 +139,7 @@ public final class Main implements Callable<Integer> {
     /** {@code heliograph secrets}: the encrypted secrets of target specs (see {@code rotate}). */
     @Command(name = "secrets", mixinStandardHelpOptions = true, description = "Manage the encrypted secrets of target specs.",
             subcommands = SecretsCommand.RotateCommand.class)
-    static final class SecretsCommand implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(System.err);
-            return 2;
-        }
-
+    static final class SecretsCommand extends CommandGroup {
         /**
          * {@code heliograph secrets rotate [--config FILE] [--set key=value]...}: re-encrypts every
          * stored secret under {@code secret.key}, decrypting with it or {@code secret.previous_key}, in

@@ -11,16 +11,7 @@ import picocli.CommandLine.Command;
 /** {@code heliograph tls}: the agent server's certificates (see {@code rotate}). */
 @Command(name = "tls", mixinStandardHelpOptions = true, description = "Manage the agent server's TLS certificates.",
         subcommands = TlsCommand.RotateCommand.class)
-final class TlsCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return 2;
-    }
-
+final class TlsCommand extends CommandGroup {
     /**
      * {@code heliograph tls rotate [--config FILE] [--set key=value]...}: re-issues the self-signed
      * server certificate in {@code tls.dir} with the same CA, so pinned agents keep working, and prints
