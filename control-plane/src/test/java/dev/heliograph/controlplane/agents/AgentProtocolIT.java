@@ -228,8 +228,12 @@ class AgentProtocolIT {
 
         // A resend under new sequence numbers (as after an agent restart): ClickHouse already holds the ids.
         List<String> ids = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString());
-        assertThat(agent.results(agent.batch(5, ids, 1, target, org)).json().path("stored").asInt()).isEqualTo(2);
-        ApiClient.Answer replay = agent.results(agent.batch(7, ids, 2, target, org));
+        String original = agent.batch(5, ids, 1, target, org);
+        assertThat(agent.results(original).json().path("stored").asInt()).isEqualTo(2);
+        String renumbered = original.replace("\"seq\":5", "\"seq\":7").replace("\"seq\":6", "\"seq\":8")
+                .replace("\"first_seq\":5", "\"first_seq\":7").replace("\"last_seq\":6", "\"last_seq\":8")
+                .replace("\"attempt\":1", "\"attempt\":2");
+        ApiClient.Answer replay = agent.results(renumbered);
         assertThat(replay.json().path("stored").asInt()).as(replay.text()).isZero();
         assertThat(replay.json().path("duplicates").asInt()).isEqualTo(2);
         assertThat(replay.json().path("acked_seq").asLong()).isEqualTo(8);
