@@ -70,6 +70,9 @@ class TargetLifecycleIT {
         // rows went to the server's default database; they must be in this test's own database.
         assertThat(rowsInOwnDatabase(id)).isPositive();
 
+        // The rollup is fed by a materialized view; on a loaded machine allow it a moment.
+        Await.until("the rollup counts the checks", Duration.ofSeconds(5),
+                () -> api.get("/api/v1/targets/" + id + "/stats?window=1h").json().path("checks").asLong() > 0);
         ApiClient.Answer stats = api.get("/api/v1/targets/" + id + "/stats?window=1h");
         assertThat(stats.status()).isEqualTo(200);
         assertThat(stats.json().path("checks").asLong()).isPositive();
