@@ -109,6 +109,19 @@ public record HttpSpec(
         return new HttpSpec(null, url, null, null, null, null, null, null, null, null);
     }
 
+    /**
+     * Whether two absolute URLs share scheme, host (any case) and port (defaults 80/443 filled in),
+     * per RFC 6454 §4; {@code false} when either lacks a scheme or host.
+     */
+    public static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
     /** Whether a header of this name is secret whatever the operator says: {@code Authorization}, {@code Proxy-Authorization}. */
     public static boolean alwaysSecretHeader(String name) {
         return ALWAYS_SECRET.contains(name.toLowerCase(Locale.ROOT));

@@ -55,19 +55,12 @@ final class SecretFields {
         return copy;
     }
 
-    /** Whether two URLs share scheme, host and port (RFC 6454 §4); {@code false} when either does not parse. */
+    /** Whether two URL texts name the same origin ({@link HttpSpec#sameOrigin}); {@code false} when either does not parse. */
     private static boolean sameOrigin(String stored, String requested) {
         try {
-            URI a = new URI(stored);
-            URI b = new URI(requested);
-            return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
-                    && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
-        } catch (URISyntaxException | NullPointerException e) {
+            return requested != null && HttpSpec.sameOrigin(new URI(stored), new URI(requested));
+        } catch (URISyntaxException e) {
             return false;
         }
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 }

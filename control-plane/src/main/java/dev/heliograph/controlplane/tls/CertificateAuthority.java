@@ -1,6 +1,7 @@
 package dev.heliograph.controlplane.tls;
 
 import java.math.BigInteger;
+import dev.heliograph.probe.net.NameResolver;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -96,7 +97,7 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey key) 
         }
         List<GeneralName> alternatives = new ArrayList<>();
         for (String name : names) {
-            alternatives.add(isIpLiteral(name) ? new GeneralName(GeneralName.iPAddress, name) : new GeneralName(GeneralName.dNSName, name));
+            alternatives.add(NameResolver.literal(name) != null ? new GeneralName(GeneralName.iPAddress, name) : new GeneralName(GeneralName.dNSName, name));
         }
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
@@ -152,22 +153,10 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey key) 
         return names;
     }
 
-    /** {@code name} lower-cased, or the canonical text of an IP literal. */
+    /** {@code name} lower-cased, or the canonical text of an IP literal (parsed by {@link NameResolver#literal}, never looked up). */
     public static String normalised(String name) {
-        if (isIpLiteral(name)) {
-            try {
-                // a literal: parsed, never looked up
-                return InetAddress.getByName(name).getHostAddress();
-            } catch (java.net.UnknownHostException e) {
-                return name;
-            }
-        }
-        return name.toLowerCase(java.util.Locale.ROOT);
-    }
-
-    /** Whether {@code name} is an IPv4 or IPv6 literal rather than a host name. */
-    public static boolean isIpLiteral(String name) {
-        return name.contains(":") || name.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        InetAddress literal = NameResolver.literal(name);
+        return literal != null ? literal.getHostAddress() : name.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey) throws GeneralSecurityException {

@@ -169,7 +169,7 @@ public final class HttpCheckExecutor implements CheckExecutor {
      * secret and would go to another origin (307/308 keep it).
      */
     static Request redirected(HttpSpec spec, Request request, int status, URI next) {
-        boolean sameOrigin = sameOrigin(request.uri(), next);
+        boolean sameOrigin = HttpSpec.sameOrigin(request.uri(), next);
         Map<String, String> headers = sameOrigin ? request.headers()
                 : request.headers().entrySet().stream()
                         .filter(h -> !CREDENTIAL_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT)))
@@ -185,16 +185,6 @@ public final class HttpCheckExecutor implements CheckExecutor {
             return null;
         }
         return new Request(method, next, headers, request.body());
-    }
-
-    /** Same scheme, host (any case) and port (defaults filled in), per RFC 6454 §4. */
-    private static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
-                && port(a) == port(b);
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     private static String describe(Throwable failure, long timeoutMs) {
