@@ -8,6 +8,9 @@ import dev.heliograph.controlplane.agents.AgentStore;
 import dev.heliograph.controlplane.agents.RegionCatalog;
 import dev.heliograph.controlplane.api.AgentHandler;
 import dev.heliograph.controlplane.api.ApiServer;
+import dev.heliograph.controlplane.api.Caller;
+import dev.heliograph.controlplane.api.Role;
+import dev.heliograph.domain.OrgId;
 import dev.heliograph.controlplane.api.OnDemandHandler;
 import dev.heliograph.controlplane.api.RegionHandler;
 import dev.heliograph.controlplane.api.HealthHandler;
@@ -224,8 +227,8 @@ public final class ControlPlane {
                                 ? tls.secure(new io.vertx.core.http.HttpServerOptions()) : new io.vertx.core.http.HttpServerOptions();
                         return ApiServer.start(vertx, apiOptions, config.api().host(), config.api().port(),
                                 config.api().maxBodyBytes(), health, metrics.scrapeHandler(),
-                                List.of(onDemand::mount, targetHandler::mount, resultHandler::mount, regionHandler::mount,
-                                        agentHandler::mount));
+                                header -> Future.succeededFuture(new Caller(OrgId.DEFAULT, Role.ADMIN, null)),
+                                List.of(health, onDemand, targetHandler, resultHandler, regionHandler, agentHandler));
                     }).compose(server -> {
                         api = server;
                         components.healthy(Components.API_SERVER, "listening on " + config.api().host() + ":" + server.port());

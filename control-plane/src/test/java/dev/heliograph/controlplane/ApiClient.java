@@ -24,16 +24,28 @@ public final class ApiClient {
 
     private final HttpClient http;
     private final String base;
+    private final String key;
 
+    /** A client of the API on loopback {@code port} with the operator org's admin key ({@link TestServices#ADMIN_KEY}). */
     public ApiClient(int port) {
-        this.base = "http://127.0.0.1:" + port;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this("http://127.0.0.1:" + port, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+                TestServices.ADMIN_KEY);
     }
 
-    /** A client of {@code base} ({@code https://127.0.0.1:PORT}) trusting what {@code ssl} trusts. */
+    /** A client of {@code base} ({@code https://127.0.0.1:PORT}) trusting what {@code ssl} trusts, with the admin key. */
     public ApiClient(String base, SSLContext ssl) {
+        this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(ssl).build(), TestServices.ADMIN_KEY);
+    }
+
+    private ApiClient(String base, HttpClient http, String key) {
         this.base = base;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(ssl).build();
+        this.http = http;
+        this.key = key;
+    }
+
+    /** The same server with another API key ({@code null}: no {@code Authorization} header). */
+    public ApiClient withKey(String otherKey) {
+        return new ApiClient(base, http, otherKey);
     }
 
     /** An SSL context that trusts only the CA certificate in {@code caPem} (TLS 1.3 and 1.2 enabled as the JDK allows). */
@@ -70,6 +82,9 @@ public final class ApiClient {
     /** Sends any request built by the caller. */
     public Answer send(HttpRequest.Builder request) {
         try {
+            if (key != null) {
+                request.setHeader("authorization", "Bearer " + key);
+            }
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode json;

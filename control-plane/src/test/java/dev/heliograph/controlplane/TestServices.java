@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * the same defaults and {@code HELIOGRAPH_*} variables as the product's configuration.
  */
 public final class TestServices implements AutoCloseable {
+    /** The {@code api.bootstrap_key} of every test configuration: the operator org's admin key. */
+    public static final String ADMIN_KEY = "hg_key_test-admin-0123456789abcdefghijklmnopqrstuv";
     /** The {@code secret.key} of every test configuration (base64 of 32 bytes); a test key, never a real one. */
     public static final String SECRET_KEY = "aGVsaW9ncmFwaC10ZXN0LWtleS0wMTIzNDU2Nzg5YWI=";
 
@@ -70,6 +72,7 @@ public final class TestServices implements AutoCloseable {
                 "batcher.flush_interval_ms=200",
                 "scheduler.jitter_ms=50",
                 "secret.key=" + SECRET_KEY,
+                "api.bootstrap_key=" + ADMIN_KEY,
                 "tls.dir=" + tlsDir()));
         all.addAll(List.of(extra));
         return all;

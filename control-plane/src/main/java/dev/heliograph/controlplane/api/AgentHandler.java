@@ -1,7 +1,6 @@
 package dev.heliograph.controlplane.api;
 
 import dev.heliograph.controlplane.agents.AgentHub;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +18,8 @@ public final class AgentHandler {
         this.hub = hub;
     }
 
-    /** Adds this resource's routes to {@code router}. */
-    public void mount(Router router) {
-        router.get("/api/v1/agents").handler(this::list);
-        router.get("/api/v1/agents/:id").handler(this::get);
-        router.delete("/api/v1/agents/:id").handler(this::delete);
-    }
 
+    @ApiRoute(method = "GET", path = "/api/v1/agents", operatorOnly = true)
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
         String cursor = Paging.decode(ctx);
@@ -53,6 +47,7 @@ public final class AgentHandler {
         }).onFailure(ctx::fail);
     }
 
+    @ApiRoute(method = "GET", path = "/api/v1/agents/{id}", operatorOnly = true)
     private void get(RoutingContext ctx) {
         UUID id = agentId(ctx);
         hub.list().onSuccess(all -> all.stream().filter(a -> a.id().equals(id)).findFirst().ifPresentOrElse(
@@ -60,6 +55,7 @@ public final class AgentHandler {
                 .onFailure(ctx::fail);
     }
 
+    @ApiRoute(method = "DELETE", path = "/api/v1/agents/{id}", role = Role.EDITOR, operatorOnly = true)
     private void delete(RoutingContext ctx) {
         UUID id = agentId(ctx);
         hub.delete(id).onSuccess(existed -> {

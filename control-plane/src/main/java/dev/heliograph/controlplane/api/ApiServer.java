@@ -10,7 +10,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,24 +45,25 @@ public final class ApiServer {
      *
      * @param maxBodyBytes larger request bodies get 413 {@code BODY_TOO_LARGE}
      * @param metrics      serves {@code GET /metrics} (Prometheus text format)
-     * @param resources    the resource handlers' {@code mount} methods, in order
+     * @param auth         decides who calls each route ({@link ApiRoutes})
+     * @param handlers     objects whose {@link ApiRoute} methods are the REST routes
      */
     public static Future<ApiServer> start(Vertx vertx, String host, int port, long maxBodyBytes, HealthHandler health,
-                                          Handler<RoutingContext> metrics, List<Consumer<Router>> resources) {
-        return start(vertx, new io.vertx.core.http.HttpServerOptions(), host, port, maxBodyBytes, health, metrics, resources);
+                                          Handler<RoutingContext> metrics, Authenticator auth, List<?> handlers) {
+        return start(vertx, new io.vertx.core.http.HttpServerOptions(), host, port, maxBodyBytes, health, metrics, auth, handlers);
     }
 
     /** Like the other, with server {@code options} (e.g. TLS when {@code tls.api} is on). */
     public static Future<ApiServer> start(Vertx vertx, io.vertx.core.http.HttpServerOptions options, String host, int port,
                                           long maxBodyBytes, HealthHandler health, Handler<RoutingContext> metrics,
-                                          List<Consumer<Router>> resources) {
+                                          Authenticator auth, List<?> handlers) {
         Router router = Router.router(vertx);
         router.route().handler(ApiServer::tagRequest);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         router.route("/api/*").handler(ctx -> withRequestId(ctx, ctx::next)); // the body handler resumes later
         health.mount(router);
         router.get("/metrics").handler(metrics);
-        resources.forEach(resource -> resource.accept(router));
+        ApiRoutes.mount(router, auth, handlers);
         FailureHandler failures = new FailureHandler();
         router.route().failureHandler(failures);
         router.errorHandler(404, failures);
@@ -89,12 +89,9 @@ public final class ApiServer {
         return id == null ? "unknown" : id;
     }
 
-    /**
-     * The org a request acts for. Until API keys exist (issue: tenants and API keys) every request
-     * acts for the default org; this is the one place that decides it.
-     */
+    /** The org a request acts for: its API key's org ({@link ApiRoutes#caller}). */
     public static OrgId org(RoutingContext ctx) {
-        return OrgId.DEFAULT;
+        return ApiRoutes.caller(ctx).org();
     }
 
     /**

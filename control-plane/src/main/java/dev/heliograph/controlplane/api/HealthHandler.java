@@ -29,14 +29,14 @@ public final class HealthHandler {
         this.components = components;
     }
 
-    /** Adds {@code /healthz}, {@code /readyz} and {@code /api/v1/health} to {@code router}. */
+    /** Adds {@code /healthz} and {@code /readyz} to {@code router}; {@code /api/v1/health} is an {@link ApiRoute}. */
     public void mount(Router router) {
         router.get("/healthz").handler(ctx -> Responses.json(ctx, 200, Map.of("status", "ok")));
         router.get("/readyz").handler(this::ready);
-        router.get("/api/v1/health").handler(this::components);
     }
 
     /** Answers the component list (the body of {@code GET /api/v1/health}); always 200. */
+    @ApiRoute(method = "GET", path = "/api/v1/health", open = true)
     public void components(RoutingContext ctx) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", components.allHealthy() ? "healthy" : "unhealthy");

@@ -14,7 +14,6 @@ import dev.heliograph.probe.ResultSink;
 import dev.heliograph.probe.check.Check;
 import dev.heliograph.probe.net.AddressGuard;
 import io.vertx.core.Future;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,12 +60,8 @@ public final class OnDemandHandler {
         this.clock = clock;
     }
 
-    /** Adds the routes; {@code /api/v1/targets/test} must be mounted before {@code /api/v1/targets/:id} routes of other methods. */
-    public void mount(Router router) {
-        router.post("/api/v1/targets/test").handler(this::test);
-        router.post("/api/v1/targets/:id/check-now").handler(this::checkNow);
-    }
 
+    @ApiRoute(method = "POST", path = "/api/v1/targets/{id}/check-now", role = Role.EDITOR)
     private void checkNow(RoutingContext ctx) {
         TargetId id = TargetHandler.targetId(ctx);
         TargetHandler.require(store, ctx, id)
@@ -81,6 +76,7 @@ public final class OnDemandHandler {
                 .onFailure(ctx::fail);
     }
 
+    @ApiRoute(method = "POST", path = "/api/v1/targets/test", role = Role.EDITOR)
     private void test(RoutingContext ctx) {
         JsonNode body = JsonBody.tree(ctx);
         if (!body.isObject()) {

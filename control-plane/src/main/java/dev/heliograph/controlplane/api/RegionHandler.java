@@ -8,7 +8,6 @@ import dev.heliograph.controlplane.agents.TokenInfo;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.probe.agent.protocol.AgentProtocol;
 import dev.heliograph.probe.agent.protocol.RequestSignature;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -69,17 +68,8 @@ public final class RegionHandler {
                             String caFingerprint) {
     }
 
-    /** Adds this resource's routes to {@code router}. */
-    public void mount(Router router) {
-        router.post("/api/v1/regions").handler(this::create);
-        router.get("/api/v1/regions").handler(this::list);
-        router.get("/api/v1/regions/:region").handler(this::get);
-        router.delete("/api/v1/regions/:region").handler(this::delete);
-        router.post("/api/v1/regions/:region/registration-tokens").handler(this::createToken);
-        router.get("/api/v1/regions/:region/registration-tokens").handler(this::listTokens);
-        router.delete("/api/v1/regions/:region/registration-tokens/:id").handler(this::revokeToken);
-    }
 
+    @ApiRoute(method = "POST", path = "/api/v1/regions", role = Role.EDITOR, operatorOnly = true)
     private void create(RoutingContext ctx) {
         JsonNode body = JsonBody.tree(ctx);
         RegionRequest request = JsonBody.bind(body, RegionRequest.class, "");
@@ -106,6 +96,7 @@ public final class RegionHandler {
         }).onFailure(ctx::fail);
     }
 
+    @ApiRoute(method = "GET", path = "/api/v1/regions")
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
         String after = Paging.decode(ctx);
@@ -116,6 +107,7 @@ public final class RegionHandler {
         }).onFailure(ctx::fail);
     }
 
+    @ApiRoute(method = "GET", path = "/api/v1/regions/{region}")
     private void get(RoutingContext ctx) {
         RegionId region = region(ctx);
         store.region(region).onSuccess(found -> {
@@ -127,6 +119,7 @@ public final class RegionHandler {
         }).onFailure(ctx::fail);
     }
 
+    @ApiRoute(method = "DELETE", path = "/api/v1/regions/{region}", role = Role.EDITOR, operatorOnly = true)
     private void delete(RoutingContext ctx) {
         RegionId region = region(ctx);
         if (region.equals(localRegion)) {
@@ -145,6 +138,7 @@ public final class RegionHandler {
         }).onFailure(ctx::fail);
     }
 
+    @ApiRoute(method = "POST", path = "/api/v1/regions/{region}/registration-tokens", role = Role.EDITOR, operatorOnly = true)
     private void createToken(RoutingContext ctx) {
         RegionId region = region(ctx);
         TokenRequest request = ctx.body().length() == 0 ? new TokenRequest(null, null)
@@ -172,6 +166,7 @@ public final class RegionHandler {
                 .onFailure(ctx::fail);
     }
 
+    @ApiRoute(method = "GET", path = "/api/v1/regions/{region}/registration-tokens", operatorOnly = true)
     private void listTokens(RoutingContext ctx) {
         RegionId region = region(ctx);
         int limit = Paging.limit(ctx);
@@ -199,6 +194,7 @@ public final class RegionHandler {
         }).onFailure(ctx::fail);
     }
 
+    @ApiRoute(method = "DELETE", path = "/api/v1/regions/{region}/registration-tokens/{id}", role = Role.EDITOR, operatorOnly = true)
     private void revokeToken(RoutingContext ctx) {
         RegionId region = region(ctx);
         UUID id;

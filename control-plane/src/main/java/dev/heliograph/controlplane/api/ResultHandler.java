@@ -5,7 +5,6 @@ import dev.heliograph.controlplane.storage.clickhouse.ResultCursor;
 import dev.heliograph.controlplane.storage.clickhouse.TargetStats;
 import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
 import dev.heliograph.domain.TargetId;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,12 +35,8 @@ public final class ResultHandler {
         this.clock = clock;
     }
 
-    /** Adds this resource's routes to {@code router}. */
-    public void mount(Router router) {
-        router.get("/api/v1/targets/:id/results").handler(this::results);
-        router.get("/api/v1/targets/:id/stats").handler(this::stats);
-    }
 
+    @ApiRoute(method = "GET", path = "/api/v1/targets/{id}/results")
     private void results(RoutingContext ctx) {
         TargetId id = TargetHandler.targetId(ctx);
         Instant to = instant(ctx, "to", clock.instant());
@@ -59,6 +54,7 @@ public final class ResultHandler {
                 .onFailure(ctx::fail);
     }
 
+    @ApiRoute(method = "GET", path = "/api/v1/targets/{id}/stats")
     private void stats(RoutingContext ctx) {
         TargetId id = TargetHandler.targetId(ctx);
         String windowText = ctx.request().getParam("window", "1h");

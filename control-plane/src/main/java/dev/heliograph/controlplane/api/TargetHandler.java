@@ -13,7 +13,6 @@ import dev.heliograph.domain.TargetDraft;
 import dev.heliograph.domain.TargetId;
 import dev.heliograph.probe.net.AddressGuard;
 import io.vertx.core.Future;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.Optional;
@@ -45,15 +44,8 @@ public final class TargetHandler {
         this.regionExists = regionExists;
     }
 
-    /** Adds this resource's routes to {@code router}. */
-    public void mount(Router router) {
-        router.post("/api/v1/targets").handler(this::create);
-        router.get("/api/v1/targets").handler(this::list);
-        router.get("/api/v1/targets/:id").handler(this::get);
-        router.put("/api/v1/targets/:id").handler(this::replace);
-        router.delete("/api/v1/targets/:id").handler(this::delete);
-    }
 
+    @ApiRoute(method = "POST", path = "/api/v1/targets", role = Role.EDITOR)
     private void create(RoutingContext ctx) {
         TargetDraft draft = request(ctx).toDraft(defaultRegion, guard.get(), regionExists, null, store.canStoreSecrets());
         store.create(ApiServer.org(ctx), draft)
@@ -65,11 +57,13 @@ public final class TargetHandler {
                 .onFailure(error -> fail(ctx, error));
     }
 
+    @ApiRoute(method = "GET", path = "/api/v1/targets/{id}")
     private void get(RoutingContext ctx) {
         TargetId id = targetId(ctx);
         store.get(ApiServer.org(ctx), id).onComplete(found -> answer(ctx, id, found));
     }
 
+    @ApiRoute(method = "PUT", path = "/api/v1/targets/{id}", role = Role.EDITOR)
     private void replace(RoutingContext ctx) {
         TargetId id = targetId(ctx);
         TargetRequest request = request(ctx);
@@ -87,6 +81,7 @@ public final class TargetHandler {
                 });
     }
 
+    @ApiRoute(method = "DELETE", path = "/api/v1/targets/{id}", role = Role.EDITOR)
     private void delete(RoutingContext ctx) {
         TargetId id = targetId(ctx);
         store.delete(ApiServer.org(ctx), id)
@@ -101,6 +96,7 @@ public final class TargetHandler {
                 .onFailure(ctx::fail);
     }
 
+    @ApiRoute(method = "GET", path = "/api/v1/targets")
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
         String cursor = Paging.decode(ctx);

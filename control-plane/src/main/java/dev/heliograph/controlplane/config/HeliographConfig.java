@@ -18,8 +18,13 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
                                Pool pool, Breaker breaker, Bulkhead bulkhead, Probe probe, Batcher batcher,
                                Agents agents, Shutdown shutdown, Log log, Secret secret, Tls tls) {
 
-    /** REST API listener. {@code port} 0 picks a free port. {@code max_body_bytes}: request body limit. */
-    public record Api(String host, int port, int maxBodyBytes) {
+    /**
+     * REST API listener. {@code port} 0 picks a free port. {@code max_body_bytes}: request body limit.
+     * {@code bootstrap_key}: the admin key that the first start creates for the operator org when it
+     * has no key yet (blank = a random key, printed once); must look like {@code hg_key_} followed by
+     * 32..128 characters of {@code [A-Za-z0-9_-]}.
+     */
+    public record Api(String host, int port, int maxBodyBytes, String bootstrapKey) {
     }
 
     /**
@@ -171,7 +176,7 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
     /** Defaults for every key. */
     public static HeliographConfig defaults() {
         return new HeliographConfig(
-                new Api("127.0.0.1", 8080, 1024 * 1024),
+                new Api("127.0.0.1", 8080, 1024 * 1024, ""),
                 new Control("127.0.0.1", 8082),
                 new Postgres("127.0.0.1", 5432, "heliograph", "heliograph", "heliograph", 8),
                 new ClickHouse("http://127.0.0.1:8123", "heliograph", "default", "", 30_000),
@@ -194,6 +199,9 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
         range(errors, "api.port", api.port, 0, 65535);
         range(errors, "api.max_body_bytes", api.maxBodyBytes, 1024, 64 * 1024 * 1024);
         required(errors, "api.host", api.host);
+        if (!isBlank(api.bootstrapKey) && !api.bootstrapKey.matches("hg_key_[A-Za-z0-9_-]{32,128}")) {
+            errors.add("api.bootstrap_key must be hg_key_ followed by 32..128 characters of A-Z a-z 0-9 _ -");
+        }
         required(errors, "control.host", control.host);
         range(errors, "control.port", control.port, 0, 65535);
         required(errors, "postgres.host", postgres.host);
