@@ -4,6 +4,8 @@
 # local services: the control plane's own /healthz, PostgreSQL's TCP port, ClickHouse's /ping, and a
 # closed port that shows `down`. Re-running it restarts the control plane and keeps the targets.
 # The key for target secrets is made once in .data/secret.key (mode 0600) unless HELIOGRAPH_SECRET_KEY is set.
+# The operator org's admin API key is made once in .data/api.key (mode 0600) and used as api.bootstrap_key;
+# export HELIOGRAPH_API_KEY="$(cat .data/api.key)" to use it with curl and the CLI.
 #   scripts/quickstart.sh         start (or restart)
 #   scripts/quickstart.sh stop    stop the control plane (services keep running; scripts/services.sh stop)
 set -euo pipefail
@@ -58,6 +60,18 @@ if [ -z "${HELIOGRAPH_SECRET_KEY:-}" ]; then
   HELIOGRAPH_SECRET_KEY="$(cat "$keyfile")"
   export HELIOGRAPH_SECRET_KEY
 fi
+# The operator org's first admin API key: made once, kept in .data (never committed). The control plane
+# stores it (hashed) at its first start on an empty database; later starts leave existing keys alone.
+apikeyfile=.data/api.key
+if [ ! -s "$apikeyfile" ]; then
+  (umask 077 && printf 'hg_key_%s\n' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')" > "$apikeyfile")
+  say "generated the admin API key: $apikeyfile"
+fi
+chmod 600 "$apikeyfile"
+api_key="$(cat "$apikeyfile")"
+export HELIOGRAPH_API_BOOTSTRAP_KEY="$api_key"
+auth=(-H "Authorization: Bearer $api_key")
+
 say "starting the control plane; log: $logfile"
 nohup bin/heliograph control-plane --config config/heliograph.dev.yaml > "$logfile" 2>&1 &
 echo $! > "$pidfile"
@@ -68,6 +82,9 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "$api/readyz" >/dev/null || die "the control plane is not ready after 60 s; see $logfile"
 kill -0 "$(cat "$pidfile")" 2>/dev/null || die "the control plane exited; see $logfile"
+if [ "$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "$api/api/v1/org")" = 401 ]; then
+  die "the database was set up with another admin key than $apikeyfile; make a new one with: bin/heliograph admin create-key --org default --role admin --config config/heliograph.dev.yaml > $apikeyfile"
+fi
 
 json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)'"$1"')'; }
 
@@ -85,15 +102,15 @@ ids=()
 for line in "${demo_targets[@]}"; do
   IFS='|' read -r name kind spec <<< "$line"
   body="{\"name\": \"$name\", \"kind\": \"$kind\", \"spec\": $spec, \"interval_s\": 10, \"timeout_ms\": 3000, \"tags\": [\"demo\"]}"
-  existing=$(curl -fsS "$api/api/v1/targets?tag=demo&limit=500" | python3 -c '
+  existing=$(curl -fsS "${auth[@]}" "$api/api/v1/targets?tag=demo&limit=500" | python3 -c '
 import json, sys
 name = sys.argv[1]
 print(next((t["id"] for t in json.load(sys.stdin)["items"] if t["name"] == name), ""))' "$name")
   if [ -n "$existing" ]; then
-    curl -fsS -X PUT -H 'content-type: application/json' -d "$body" "$api/api/v1/targets/$existing" >/dev/null
+    curl -fsS "${auth[@]}" -X PUT -H 'content-type: application/json' -d "$body" "$api/api/v1/targets/$existing" >/dev/null
     ids+=("$existing")
   else
-    ids+=("$(curl -fsS -X POST -H 'content-type: application/json' -d "$body" "$api/api/v1/targets" | json_field '["id"]')")
+    ids+=("$(curl -fsS "${auth[@]}" -X POST -H 'content-type: application/json' -d "$body" "$api/api/v1/targets" | json_field '["id"]')")
   fi
 done
 
@@ -101,7 +118,7 @@ say "waiting for the first results (targets are checked every 10 s)"
 for _ in $(seq 1 60); do
   missing=0
   for id in "${ids[@]}"; do
-    n=$(curl -fsS "$api/api/v1/targets/$id/results?limit=1" | json_field '["items"].__len__()')
+    n=$(curl -fsS "${auth[@]}" "$api/api/v1/targets/$id/results?limit=1" | json_field '["items"].__len__()')
     [ "$n" -gt 0 ] || missing=1
   done
   [ "$missing" -eq 0 ] && break
@@ -112,8 +129,8 @@ echo
 printf '%-36s  %-8s  %s\n' "TARGET" "STATUS" "DETAIL"
 for i in "${!ids[@]}"; do
   id=${ids[$i]}
-  name=$(curl -fsS "$api/api/v1/targets/$id" | json_field '["name"]')
-  curl -fsS "$api/api/v1/targets/$id/results?limit=1" | python3 -c '
+  name=$(curl -fsS "${auth[@]}" "$api/api/v1/targets/$id" | json_field '["name"]')
+  curl -fsS "${auth[@]}" "$api/api/v1/targets/$id/results?limit=1" | python3 -c '
 import json, sys
 items = json.load(sys.stdin)["items"]
 name = sys.argv[1]
@@ -127,9 +144,11 @@ done
 echo
 cat <<EOF2
 The control plane is running (pid $(cat "$pidfile")), log: $logfile
-  targets:   curl -s $api/api/v1/targets | python3 -m json.tool
-  results:   curl -s $api/api/v1/targets/${ids[0]}/results?limit=5 | python3 -m json.tool
-  stats:     curl -s "$api/api/v1/targets/${ids[0]}/stats?window=1h"
+  API key:   export HELIOGRAPH_API_KEY="\$(cat $apikeyfile)"   (the operator org's admin key)
+  targets:   curl -s -H "Authorization: Bearer \$HELIOGRAPH_API_KEY" $api/api/v1/targets | python3 -m json.tool
+  results:   curl -s -H "Authorization: Bearer \$HELIOGRAPH_API_KEY" $api/api/v1/targets/${ids[0]}/results?limit=5 | python3 -m json.tool
+  stats:     curl -s -H "Authorization: Bearer \$HELIOGRAPH_API_KEY" "$api/api/v1/targets/${ids[0]}/stats?window=1h"
+  API docs:  $api/docs/
   readiness: curl -s $api/readyz
   stop:      scripts/quickstart.sh stop   (databases: scripts/services.sh stop)
 EOF2

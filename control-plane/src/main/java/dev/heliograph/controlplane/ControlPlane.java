@@ -8,9 +8,11 @@ import dev.heliograph.controlplane.agents.AgentStore;
 import dev.heliograph.controlplane.agents.RegionCatalog;
 import dev.heliograph.controlplane.api.AgentHandler;
 import dev.heliograph.controlplane.api.ApiServer;
-import dev.heliograph.controlplane.api.Caller;
-import dev.heliograph.controlplane.api.Role;
-import dev.heliograph.domain.OrgId;
+import dev.heliograph.controlplane.api.ApiKeyHandler;
+import dev.heliograph.controlplane.api.OrgHandler;
+import dev.heliograph.controlplane.auth.ApiKeys;
+import dev.heliograph.controlplane.auth.KeyAuthenticator;
+import dev.heliograph.controlplane.auth.PgApiKeyStore;
 import dev.heliograph.controlplane.api.OnDemandHandler;
 import dev.heliograph.controlplane.api.RegionHandler;
 import dev.heliograph.controlplane.api.HealthHandler;
@@ -34,6 +36,7 @@ import dev.heliograph.controlplane.secrets.SpecSealer;
 import dev.heliograph.controlplane.secrets.StoredSecrets;
 import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
 import dev.heliograph.controlplane.storage.postgres.PgMigrations;
+import dev.heliograph.controlplane.storage.postgres.PgPools;
 import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
 import dev.heliograph.controlplane.tls.ServerTls;
 import dev.heliograph.domain.RegionId;
@@ -41,10 +44,7 @@ import dev.heliograph.probe.EngineSettings;
 import dev.heliograph.probe.ProbeEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -142,12 +142,7 @@ public final class ControlPlane {
         return PgMigrations.migrate(vertx, pg).compose(applied -> {
             LOG.info("postgres {}:{}/{} ready ({} migrations applied)", pg.host(), pg.port(), pg.database(), applied);
             components.healthy(Components.POSTGRES, "migrated");
-            postgres = PgBuilder.pool()
-                    .with(new PoolOptions().setMaxSize(pg.poolSize()))
-                    .connectingTo(new PgConnectOptions().setHost(pg.host()).setPort(pg.port())
-                            .setDatabase(pg.database()).setUser(pg.user()).setPassword(pg.password()))
-                    .using(vertx)
-                    .build();
+            postgres = PgPools.of(vertx, pg, pg.poolSize());
             // Every stored secret must decrypt before anything reads targets.
             return StoredSecrets.verify(postgres, sealer);
         }).compose(v -> {
@@ -199,7 +194,13 @@ public final class ControlPlane {
                 clock);
         agentServer.bindTo(metrics.registry());
         HealthHandler health = new HealthHandler(components);
-        return agentStore.ensureRegion(region, "the control plane's own region")
+        PgApiKeyStore keys = new PgApiKeyStore(postgres);
+        KeyAuthenticator authenticator = new KeyAuthenticator(keys, clock);
+        return keys.bootstrap(config.api().bootstrapKey(), clock.instant())
+                .compose(created -> {
+                    created.ifPresent(ControlPlane::showBootstrapKey);
+                    return agentStore.ensureRegion(region, "the control plane's own region");
+                })
                 .compose(v -> agentStore.regionNames())
                 .compose(names -> {
                     regions.load(names);
@@ -227,8 +228,8 @@ public final class ControlPlane {
                                 ? tls.secure(new io.vertx.core.http.HttpServerOptions()) : new io.vertx.core.http.HttpServerOptions();
                         return ApiServer.start(vertx, apiOptions, config.api().host(), config.api().port(),
                                 config.api().maxBodyBytes(), health, metrics.scrapeHandler(),
-                                header -> Future.succeededFuture(new Caller(OrgId.DEFAULT, Role.ADMIN, null)),
-                                List.of(health, onDemand, targetHandler, resultHandler, regionHandler, agentHandler));
+                                authenticator, List.of(health, onDemand, targetHandler, resultHandler, regionHandler,
+                                        agentHandler, new ApiKeyHandler(keys, authenticator, clock), new OrgHandler(keys)));
                     }).compose(server -> {
                         api = server;
                         components.healthy(Components.API_SERVER, "listening on " + config.api().host() + ":" + server.port());
@@ -240,6 +241,18 @@ public final class ControlPlane {
                     components.healthy(Components.CONTROL_SERVER, "listening on " + config.control().host() + ":" + server.port());
                     return null;
                 });
+    }
+
+    /**
+     * Shows the operator org's first admin key once, on standard output only (never in the log, which
+     * may be shipped elsewhere); the log says that it was shown.
+     */
+    private static void showBootstrapKey(String key) {
+        System.out.println("heliograph: created the operator org's admin API key; it is shown only now, store it:\n"
+                + "heliograph:   " + key + "\n"
+                + "heliograph: use it as: curl -H \"Authorization: Bearer " + key + "\" ...");
+        System.out.flush();
+        LOG.warn("created the operator org's admin API key {}... and printed it once on standard output", ApiKeys.shown(key));
     }
 
     private HealthProbes startProbes() {

@@ -45,7 +45,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "heliograph", mixinStandardHelpOptions = true, version = "heliograph 0.1.0",
         description = "Distributed health-check platform.",
-        subcommands = {Main.ControlPlaneCommand.class, Main.AgentCommand.class, Main.SecretsCommand.class, TlsCommand.class})
+        subcommands = {Main.ControlPlaneCommand.class, Main.AgentCommand.class, Main.SecretsCommand.class, TlsCommand.class,
+                AdminCommand.class})
 public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -126,7 +127,7 @@ public final class Main implements Callable<Integer> {
             return stop.run() ? 0 : 1;
         }
 
-        private static String rootMessage(Throwable error) {
+        static String rootMessage(Throwable error) {
             Throwable root = error;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();

@@ -40,6 +40,9 @@ import java.util.concurrent.TimeUnit;
  * to 127.0.0.1 only.
  */
 public final class ScheduleBenchmark {
+    /** The operator org's admin key of the benchmark's own control plane ({@code api.bootstrap_key}). */
+    static final String API_KEY = "hg_key_loadtest-0123456789abcdefghijklmnopqrstuvwxyz";
+
     private ScheduleBenchmark() {
     }
 
@@ -61,6 +64,7 @@ public final class ScheduleBenchmark {
                     .requestHandler(req -> req.response().putHeader("content-type", "text/plain").end("ok"))
                     .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
             HeliographConfig config = ConfigLoader.load(null, Map.of(), List.of("api.port=0", "control.port=0", "probe.allowed_cidrs=127.0.0.0/8",
+                    "api.bootstrap_key=" + API_KEY,
                     "postgres.database=" + database, "clickhouse.database=" + database,
                     "postgres.password=" + base.postgres().password(), "clickhouse.url=" + base.clickhouse().url()));
             ControlPlane plane = ControlPlane.start(vertx, config, Clock.systemUTC()).await(60, TimeUnit.SECONDS);
@@ -96,7 +100,7 @@ public final class ScheduleBenchmark {
             String body = "{\"name\":\"bench-" + i + "\",\"kind\":\"http\",\"spec\":{\"url\":\"http://127.0.0.1:" + serverPort
                     + "/t/" + i + "\"},\"interval_s\":" + intervalS + ",\"timeout_ms\":" + Math.min(5000, intervalS * 500) + "}";
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/v1/targets"))
-                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    .header("content-type", "application/json").header("authorization", "Bearer " + API_KEY).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 201) {
                 throw new IllegalStateException("creating target " + i + " failed: " + answer.body());

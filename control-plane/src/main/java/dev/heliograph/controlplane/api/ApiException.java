@@ -33,6 +33,18 @@ public final class ApiException extends RuntimeException {
         return new ApiException(400, "INVALID_PARAMETER", message, Map.of("field", name));
     }
 
+    /**
+     * 422 {@code VALIDATION_FAILED} listing every invalid field in {@code details.fields}
+     * ({@code [{"field","code","message"}]}); the message is the only error's, or a count.
+     */
+    public static ApiException validation(java.util.List<dev.heliograph.domain.FieldError> errors) {
+        java.util.List<Map<String, String>> fields = errors.stream()
+                .map(e -> Map.of("field", e.field(), "code", e.code(), "message", e.message()))
+                .toList();
+        String summary = errors.size() == 1 ? errors.getFirst().message() : errors.size() + " fields are invalid";
+        return new ApiException(422, "VALIDATION_FAILED", summary, Map.of("fields", fields));
+    }
+
     /** The HTTP status. */
     public int status() {
         return status;

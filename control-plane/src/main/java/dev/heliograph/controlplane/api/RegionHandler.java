@@ -5,6 +5,7 @@ import dev.heliograph.controlplane.agents.AgentStore;
 import dev.heliograph.controlplane.agents.RegionCatalog;
 import dev.heliograph.controlplane.agents.RegionInfo;
 import dev.heliograph.controlplane.agents.TokenInfo;
+import dev.heliograph.domain.FieldError;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.probe.agent.protocol.AgentProtocol;
 import dev.heliograph.probe.agent.protocol.RequestSignature;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -73,16 +75,16 @@ public final class RegionHandler {
     private void create(RoutingContext ctx) {
         JsonNode body = JsonBody.tree(ctx);
         RegionRequest request = JsonBody.bind(body, RegionRequest.class, "");
+        List<FieldError> errors = new ArrayList<>();
         if (!RegionId.isValid(request.name())) {
-            throw new ApiException(422, "VALIDATION_FAILED", "name must be 1-63 characters of a-z, 0-9 and '-'",
-                    Map.of("fields", List.of(Map.of("field", "name", "code", "INVALID_FORMAT",
-                            "message", "name must be 1-63 characters of a-z, 0-9 and '-'"))));
+            errors.add(new FieldError("name", FieldError.INVALID_FORMAT, "name must be 1-63 characters of a-z, 0-9 and '-'"));
         }
         String description = request.description() == null ? "" : request.description();
         if (description.length() > 500) {
-            throw new ApiException(422, "VALIDATION_FAILED", "description must be at most 500 characters",
-                    Map.of("fields", List.of(Map.of("field", "description", "code", "TOO_LONG",
-                            "message", "description must be at most 500 characters"))));
+            errors.add(new FieldError("description", FieldError.TOO_LONG, "description must be at most 500 characters"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.validation(errors);
         }
         RegionId region = new RegionId(request.name());
         store.createRegion(region, description).onSuccess(created -> {
@@ -149,9 +151,8 @@ public final class RegionHandler {
         }
         int ttlH = request.ttlH() == null ? (int) tokenTtl.toHours() : request.ttlH();
         if (ttlH < 1 || ttlH > MAX_TTL_H) {
-            throw new ApiException(422, "VALIDATION_FAILED", "ttl_h must be between 1 and " + MAX_TTL_H,
-                    Map.of("fields", List.of(Map.of("field", "ttl_h", "code", "OUT_OF_RANGE",
-                            "message", "ttl_h must be between 1 and " + MAX_TTL_H))));
+            throw ApiException.validation(List.of(new FieldError("ttl_h", FieldError.OUT_OF_RANGE,
+                    "ttl_h must be between 1 and " + MAX_TTL_H)));
         }
         String description = request.description() == null ? "" : request.description();
         if (!catalog.contains(region)) {

@@ -7,10 +7,8 @@ import dev.heliograph.domain.CheckSpec;
 import dev.heliograph.domain.TargetId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
+import dev.heliograph.controlplane.storage.postgres.PgPools;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -85,13 +83,7 @@ public final class StoredSecrets {
 
     /** {@link #rotate(Pool, SpecSealer)} over a connection of its own to the database of {@code config}. */
     public static Future<Rotation> rotate(Vertx vertx, HeliographConfig config) {
-        HeliographConfig.Postgres pg = config.postgres();
-        Pool pool = PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(1))
-                .connectingTo(new PgConnectOptions().setHost(pg.host()).setPort(pg.port())
-                        .setDatabase(pg.database()).setUser(pg.user()).setPassword(pg.password()))
-                .using(vertx)
-                .build();
+        Pool pool = PgPools.of(vertx, config.postgres(), 1);
         return rotate(pool, new SpecSealer(SecretCipher.of(config.secret()))).eventually(pool::close);
     }
 
