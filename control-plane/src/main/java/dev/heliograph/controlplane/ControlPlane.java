@@ -358,6 +358,11 @@ public final class ControlPlane {
         return api.port();
     }
 
+    /** The REST operations the API serves ({@link ApiServer#operations}). */
+    public List<String> apiOperations() {
+        return api.operations();
+    }
+
     /** The hub of the agents (other regions). */
     public AgentHub agentHub() {
         return agentServer.hub();

@@ -35,9 +35,11 @@ public final class ApiServer {
     private static final Logger ACCESS = LoggerFactory.getLogger(ACCESS_LOGGER);
 
     private final HttpServer server;
+    private final Router router;
 
-    private ApiServer(HttpServer server) {
+    private ApiServer(HttpServer server, Router router) {
         this.server = server;
+        this.router = router;
     }
 
     /**
@@ -70,12 +72,30 @@ public final class ApiServer {
         router.errorHandler(405, failures);
         router.errorHandler(413, failures);
         router.errorHandler(500, failures);
-        return vertx.createHttpServer(options).requestHandler(router).listen(port, host).map(ApiServer::new);
+        return vertx.createHttpServer(options).requestHandler(router).listen(port, host).map(listening -> new ApiServer(listening, router));
     }
 
     /** The port actually listened on. */
     public int port() {
         return server.actualPort();
+    }
+
+    /**
+     * The operations served under {@code /api/v1}, as {@code "GET /api/v1/targets/{id}"} for routes
+     * declared with {@link ApiRoute}; a route mounted any other way shows as {@code "UNDECLARED path"},
+     * so that tests comparing routes with the OpenAPI document or the isolation table catch it.
+     */
+    public List<String> operations() {
+        List<String> names = new java.util.ArrayList<>();
+        for (io.vertx.ext.web.Route route : router.getRoutes()) {
+            String name = route.getName();
+            if (name != null && name.matches("[A-Z]+ /api/v1(/.*|:.*)?")) {
+                names.add(name);
+            } else if (route.getPath() != null && route.getPath().startsWith("/api/v1")) {
+                names.add("UNDECLARED " + route.getPath());
+            }
+        }
+        return names;
     }
 
     /** Stops listening. */

@@ -1,0 +1,192 @@
+package dev.heliograph.controlplane.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.heliograph.controlplane.ApiClient;
+import dev.heliograph.controlplane.ControlPlane;
+import dev.heliograph.controlplane.TestServices;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Tenant isolation, table-driven: every route is called with a second org's admin key and the
+ * first org's ids and bodies. Nothing of the first org may leak (an id of another org answers 404,
+ * never 403, which would confirm that it exists; a listing shows none of it) and nothing of it may
+ * change. Every route the API serves must have a row here, so a new route cannot skip the check.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TenantIsolationIT {
+    private TestServices services;
+    private Vertx vertx;
+    private ControlPlane plane;
+    private ApiClient first;
+    private ApiClient second;
+    private String targetId;
+    private String keyId;
+    private String firstTargetBefore;
+
+    /** How a route must answer the other org. */
+    private enum Expect {
+        /** 404 with the envelope: the id is not the caller's. */
+        NOT_FOUND,
+        /** 403 OPERATOR_ONLY whatever the id: the route is shared infrastructure, closed to other orgs. */
+        OPERATOR_ONLY,
+        /** 2xx, and the answer holds none of the first org's ids, names or tags. */
+        OWN_DATA_ONLY
+    }
+
+    private record Row(String operation, String method, String path, String body, Expect expect) {
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        services = new TestServices();
+        vertx = Vertx.vertx();
+        plane = ControlPlane.start(vertx, services.config(), Clock.systemUTC()).await(60, TimeUnit.SECONDS);
+        first = new ApiClient(plane.apiPort());
+        ApiClient.Answer org = first.post("/api/v1/orgs", "{\"name\":\"second-org\"}");
+        assertThat(org.status()).as(org.text()).isEqualTo(201);
+        second = first.withKey(org.json().path("admin_key").asText());
+        ApiClient.Answer target = first.post("/api/v1/targets", "{\"name\":\"first-secret-name\",\"kind\":\"http\","
+                + "\"spec\":{\"url\":\"http://127.0.0.1:9/\"},\"tags\":[\"first-tag\"],\"enabled\":false}");
+        assertThat(target.status()).as(target.text()).isEqualTo(201);
+        targetId = target.json().path("id").asText();
+        firstTargetBefore = target.text();
+        ApiClient.Answer key = first.post("/api/v1/api-keys", "{\"name\":\"first-viewer\",\"role\":\"viewer\"}");
+        keyId = key.json().path("id").asText();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        plane.stop(Duration.ofSeconds(10)).await(15, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
+        services.close();
+    }
+
+    private List<Row> rows() {
+        String t = targetId;
+        String body = "{\"name\":\"taken-over\",\"kind\":\"http\",\"spec\":{\"url\":\"http://127.0.0.1:9/\"},\"enabled\":false}";
+        return List.of(
+                new Row("GET /api/v1/targets", "GET", "/api/v1/targets?limit=500", null, Expect.OWN_DATA_ONLY),
+                new Row("GET /api/v1/targets", "GET", "/api/v1/targets?tag=first-tag", null, Expect.OWN_DATA_ONLY),
+                new Row("POST /api/v1/targets", "POST", "/api/v1/targets",
+                        "{\"name\":\"first-secret-name\",\"kind\":\"http\",\"spec\":{\"url\":\"http://127.0.0.1:9/\"},\"enabled\":false}",
+                        Expect.OWN_DATA_ONLY),
+                new Row("GET /api/v1/targets/{id}", "GET", "/api/v1/targets/" + t, null, Expect.NOT_FOUND),
+                new Row("PUT /api/v1/targets/{id}", "PUT", "/api/v1/targets/" + t, body, Expect.NOT_FOUND),
+                new Row("DELETE /api/v1/targets/{id}", "DELETE", "/api/v1/targets/" + t, null, Expect.NOT_FOUND),
+                new Row("POST /api/v1/targets/{id}/check-now", "POST", "/api/v1/targets/" + t + "/check-now", "{}", Expect.NOT_FOUND),
+                new Row("GET /api/v1/targets/{id}/results", "GET", "/api/v1/targets/" + t + "/results", null, Expect.NOT_FOUND),
+                new Row("GET /api/v1/targets/{id}/stats", "GET", "/api/v1/targets/" + t + "/stats", null, Expect.NOT_FOUND),
+                new Row("POST /api/v1/targets/test", "POST", "/api/v1/targets/test",
+                        "{\"name\":\"probe\",\"kind\":\"tcp\",\"spec\":{\"host\":\"127.0.0.1\",\"port\":9}}", Expect.OWN_DATA_ONLY),
+                new Row("GET /api/v1/api-keys", "GET", "/api/v1/api-keys", null, Expect.OWN_DATA_ONLY),
+                new Row("POST /api/v1/api-keys", "POST", "/api/v1/api-keys", "{\"role\":\"viewer\"}", Expect.OWN_DATA_ONLY),
+                new Row("GET /api/v1/api-keys/{id}", "GET", "/api/v1/api-keys/" + keyId, null, Expect.NOT_FOUND),
+                new Row("DELETE /api/v1/api-keys/{id}", "DELETE", "/api/v1/api-keys/" + keyId, null, Expect.NOT_FOUND),
+                new Row("GET /api/v1/org", "GET", "/api/v1/org", null, Expect.OWN_DATA_ONLY),
+                new Row("GET /api/v1/orgs", "GET", "/api/v1/orgs", null, Expect.OPERATOR_ONLY),
+                new Row("POST /api/v1/orgs", "POST", "/api/v1/orgs", "{\"name\":\"third-org\"}", Expect.OPERATOR_ONLY),
+                new Row("GET /api/v1/regions", "GET", "/api/v1/regions", null, Expect.OWN_DATA_ONLY),
+                new Row("GET /api/v1/regions/{region}", "GET", "/api/v1/regions/local", null, Expect.OWN_DATA_ONLY),
+                new Row("POST /api/v1/regions", "POST", "/api/v1/regions", "{\"name\":\"second-region\"}", Expect.OPERATOR_ONLY),
+                new Row("DELETE /api/v1/regions/{region}", "DELETE", "/api/v1/regions/local", null, Expect.OPERATOR_ONLY),
+                new Row("POST /api/v1/regions/{region}/registration-tokens", "POST", "/api/v1/regions/eu/registration-tokens", "{}",
+                        Expect.OPERATOR_ONLY),
+                new Row("GET /api/v1/regions/{region}/registration-tokens", "GET", "/api/v1/regions/local/registration-tokens", null,
+                        Expect.OPERATOR_ONLY),
+                new Row("DELETE /api/v1/regions/{region}/registration-tokens/{id}", "DELETE",
+                        "/api/v1/regions/local/registration-tokens/" + UUID.randomUUID(), null, Expect.OPERATOR_ONLY),
+                new Row("GET /api/v1/agents", "GET", "/api/v1/agents", null, Expect.OPERATOR_ONLY),
+                new Row("GET /api/v1/agents/{id}", "GET", "/api/v1/agents/" + UUID.randomUUID(), null, Expect.OPERATOR_ONLY),
+                new Row("DELETE /api/v1/agents/{id}", "DELETE", "/api/v1/agents/" + UUID.randomUUID(), null, Expect.OPERATOR_ONLY),
+                new Row("GET /api/v1/health", "GET", "/api/v1/health", null, Expect.OWN_DATA_ONLY));
+    }
+
+    @Test
+    void noRouteLeaksOrChangesAnotherOrgsData() {
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (Row row : rows()) {
+            ApiClient.Answer answer = call(second, row);
+            String problem = check(row, answer);
+            if (problem != null) {
+                failures.put(row.method() + " " + row.path(), problem + ": " + answer.status() + " " + answer.text());
+            }
+        }
+        assertThat(failures).as("routes that leak or refuse wrongly").isEmpty();
+        // Nothing of the first org changed.
+        ApiClient.Answer after = first.get("/api/v1/targets/" + targetId);
+        assertThat(after.status()).isEqualTo(200);
+        assertThat(after.json()).isEqualTo(readTree(firstTargetBefore));
+        assertThat(first.get("/api/v1/api-keys/" + keyId).json().path("state").asText()).isEqualTo("active");
+        assertThat(first.get("/api/v1/targets?limit=500").json().path("items").findValuesAsText("name"))
+                .containsExactly("first-secret-name");
+        assertThat(first.get("/api/v1/regions/local").status()).isEqualTo(200);
+    }
+
+    @Test
+    void anotherOrgsIdAnswersLikeAnIdThatDoesNotExist() {
+        for (String path : List.of("/api/v1/targets/%s", "/api/v1/targets/%s/results", "/api/v1/api-keys/%s")) {
+            String real = path.startsWith("/api/v1/api-keys") ? keyId : targetId;
+            ApiClient.Answer existing = second.get(path.formatted(real));
+            ApiClient.Answer missing = second.get(path.formatted(UUID.randomUUID()));
+            assertThat(existing.status()).as(path).isEqualTo(missing.status()).isEqualTo(404);
+            assertThat(existing.json().path("error").path("code")).isEqualTo(missing.json().path("error").path("code"));
+        }
+    }
+
+    @Test
+    void everyServedOperationHasARow() {
+        Set<String> covered = new TreeSet<>(rows().stream().map(Row::operation).toList());
+        Set<String> served = new TreeSet<>(plane.apiOperations());
+        assertThat(covered).as("rows for operations that are not served").isSubsetOf(served);
+        assertThat(served).as("served operations without a row").isSubsetOf(covered);
+    }
+
+    private String check(Row row, ApiClient.Answer answer) {
+        // Facts of the first org; one counts as leaked when the answer holds it and the request did not.
+        String request = row.path() + " " + (row.body() == null ? "" : row.body());
+        boolean leaks = List.of(targetId, "first-secret-name", "first-tag", keyId, "first-viewer").stream()
+                .anyMatch(fact -> answer.text().contains(fact) && !request.contains(fact));
+        return switch (row.expect()) {
+            case NOT_FOUND -> answer.status() == 404 && answer.json().path("error").has("code") && !leaks ? null
+                    : "expected 404 without the first org's data";
+            case OPERATOR_ONLY -> answer.status() == 403
+                    && answer.json().path("error").path("code").asText().equals("OPERATOR_ONLY") ? null : "expected 403 OPERATOR_ONLY";
+            case OWN_DATA_ONLY -> answer.status() < 300 && !leaks ? null : "expected 2xx without the first org's data";
+        };
+    }
+
+    private static ApiClient.Answer call(ApiClient client, Row row) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(client.base() + row.path()));
+        if (row.body() == null) {
+            request.method(row.method(), HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("content-type", "application/json").method(row.method(), HttpRequest.BodyPublishers.ofString(row.body()));
+        }
+        return client.send(request);
+    }
+
+    private static JsonNode readTree(String text) {
+        try {
+            return dev.heliograph.probe.codec.Json.MAPPER.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
