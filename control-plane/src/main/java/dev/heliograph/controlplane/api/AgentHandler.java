@@ -41,9 +41,7 @@ public final class AgentHandler {
                     .filter(a -> after == null || a.id().compareTo(after) > 0)
                     .sorted(java.util.Comparator.comparing(AgentHub.AgentView::id))
                     .toList();
-            boolean more = matching.size() > limit;
-            List<AgentHub.AgentView> page = more ? matching.subList(0, limit) : matching;
-            Responses.page(ctx, page, more ? Paging.encode(page.getLast().id().toString()) : null);
+            Paging.respond(ctx, matching, limit, agent -> agent, agent -> agent.id().toString());
         }).onFailure(ctx::fail);
     }
 

@@ -92,12 +92,9 @@ public final class ApiKeyHandler {
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
         UUID after = cursor(ctx);
-        store.list(ApiServer.org(ctx), after, limit + 1).onSuccess(keys -> {
-            boolean more = keys.size() > limit;
-            List<ApiKeyInfo> page = more ? keys.subList(0, limit) : keys;
-            Responses.page(ctx, page.stream().map(k -> view(k, null)).toList(),
-                    more ? Paging.encode(page.getLast().id().toString()) : null);
-        }).onFailure(ctx::fail);
+        store.list(ApiServer.org(ctx), after, limit + 1)
+                .onSuccess(keys -> Paging.respond(ctx, keys, limit, key -> view(key, null), key -> key.id().toString()))
+                .onFailure(ctx::fail);
     }
 
     @ApiRoute(method = "GET", path = "/api/v1/api-keys/{id}", role = Role.ADMIN)

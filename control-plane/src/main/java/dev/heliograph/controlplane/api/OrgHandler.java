@@ -65,11 +65,9 @@ public final class OrgHandler {
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
         String after = Paging.decode(ctx);
-        store.listOrgs(after, limit + 1).onSuccess(orgs -> {
-            boolean more = orgs.size() > limit;
-            List<OrgInfo> page = more ? orgs.subList(0, limit) : orgs;
-            Responses.page(ctx, page.stream().map(o -> view(o, null)).toList(), more ? Paging.encode(page.getLast().name()) : null);
-        }).onFailure(ctx::fail);
+        store.listOrgs(after, limit + 1)
+                .onSuccess(orgs -> Paging.respond(ctx, orgs, limit, org -> view(org, null), OrgInfo::name))
+                .onFailure(ctx::fail);
     }
 
     @ApiRoute(method = "GET", path = "/api/v1/org")

@@ -3,6 +3,8 @@ package dev.heliograph.controlplane.api;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * Cursor paging of list endpoints: {@code limit} 1..500 (default 50) and an opaque
@@ -32,6 +34,18 @@ public final class Paging {
             // reported below
         }
         throw ApiException.badParameter("limit", "limit must be a whole number between 1 and " + MAX_LIMIT);
+    }
+
+    /**
+     * Answers one page from {@code fetched}, which holds up to {@code limit + 1} rows in order (the
+     * extra row only tells that more follow): the first {@code limit} rows as {@code view} shows them,
+     * and a {@code next_cursor} made from the last row shown by {@code cursorOf}, or {@code null}.
+     */
+    public static <T> void respond(RoutingContext ctx, List<T> fetched, int limit, Function<T, ?> view,
+                                   Function<T, String> cursorOf) {
+        boolean more = fetched.size() > limit;
+        List<T> page = more ? fetched.subList(0, limit) : fetched;
+        Responses.page(ctx, page.stream().map(view).toList(), more ? encode(cursorOf.apply(page.getLast())) : null);
     }
 
     /** Wraps cursor state into the opaque form. */

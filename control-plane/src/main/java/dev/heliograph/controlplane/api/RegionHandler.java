@@ -102,11 +102,9 @@ public final class RegionHandler {
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
         String after = Paging.decode(ctx);
-        store.listRegions(after, limit + 1).onSuccess(regions -> {
-            boolean more = regions.size() > limit;
-            List<RegionInfo> page = more ? regions.subList(0, limit) : regions;
-            Responses.page(ctx, page.stream().map(this::view).toList(), more ? Paging.encode(page.getLast().name()) : null);
-        }).onFailure(ctx::fail);
+        store.listRegions(after, limit + 1)
+                .onSuccess(regions -> Paging.respond(ctx, regions, limit, this::view, RegionInfo::name))
+                .onFailure(ctx::fail);
     }
 
     @ApiRoute(method = "GET", path = "/api/v1/regions/{region}")
@@ -186,13 +184,10 @@ public final class RegionHandler {
         if (!catalog.contains(region)) {
             throw notFound(region.value());
         }
-        store.listTokens(region, afterCreated, afterId, limit + 1).onSuccess(tokens -> {
-            boolean more = tokens.size() > limit;
-            List<TokenInfo> page = more ? tokens.subList(0, limit) : tokens;
-            TokenInfo last = page.isEmpty() ? null : page.getLast();
-            Responses.page(ctx, page.stream().map(info -> view(info, null)).toList(),
-                    more ? Paging.encode(last.createdAt() + "/" + last.id()) : null);
-        }).onFailure(ctx::fail);
+        store.listTokens(region, afterCreated, afterId, limit + 1)
+                .onSuccess(tokens -> Paging.respond(ctx, tokens, limit, info -> view(info, null),
+                        last -> last.createdAt() + "/" + last.id()))
+                .onFailure(ctx::fail);
     }
 
     @ApiRoute(method = "DELETE", path = "/api/v1/regions/{region}/registration-tokens/{id}", role = Role.EDITOR, operatorOnly = true)
