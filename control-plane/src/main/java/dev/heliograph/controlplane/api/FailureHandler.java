@@ -34,6 +34,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
         body.put("message", error.getMessage());
         body.put("details", error.details());
         body.put("request_id", ApiServer.requestId(ctx));
+        if ("UNAUTHENTICATED".equals(error.code())) {
+            ctx.response().putHeader("www-authenticate", "Bearer realm=\"heliograph\""); // RFC 6750 section 3
+        }
         ctx.response()
                 .setStatusCode(error.status())
                 .putHeader("content-type", "application/json; charset=utf-8")
