@@ -66,6 +66,7 @@ public final class ApiServer {
         health.mount(router);
         router.get("/metrics").handler(metrics);
         ApiRoutes.mount(router, auth, handlers);
+        DocsHandler.mount(router, OpenApiDocument.build(ApiRoutes.declared(handlers)));
         FailureHandler failures = new FailureHandler();
         router.route().failureHandler(failures);
         router.errorHandler(404, failures);
