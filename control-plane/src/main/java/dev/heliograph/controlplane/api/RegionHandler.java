@@ -183,9 +183,9 @@ public final class RegionHandler {
 
     @ApiRoute(method = "POST", path = "/api/v1/regions/{region}/registration-tokens", role = Role.EDITOR, operatorOnly = true)
     @Operation(summary = "Create an agent registration token",
-            description = "The token (hg_reg_...) is in this answer only; an agent trades it once for its key. Valid ttl_h hours (default agents.token_ttl_h). The body is optional.")
+            description = "The token (hg_reg_...) is in this answer only; an agent trades it once for its key. Valid ttl_h hours (default agents.token_ttl_h); send {} for the defaults.")
     @Parameter(name = "region", description = "the region the agent will serve", example = "eu-west")
-    @RequestBody(required = false, content = @Content(schema = @Schema(implementation = TokenRequest.class), examples = @ExampleObject(ApiExamples.TOKEN_REQUEST)))
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TokenRequest.class), examples = @ExampleObject(ApiExamples.TOKEN_REQUEST)))
     @ApiResponse(responseCode = "201", description = "the token, with the CA fingerprint for --ca-fingerprint",
             content = @Content(schema = @Schema(implementation = TokenView.class), examples = @ExampleObject(ApiExamples.TOKEN_CREATED)))
     @ApiResponse(responseCode = "404", description = "REGION_NOT_FOUND: no region of this name")

@@ -34,9 +34,10 @@ import java.util.Set;
  * {@link ModelResolver} over a copy of our own mapper ({@link Json#MAPPER}: snake_case, RFC 3339
  * times, enums as written), so a schema shows the fields exactly as Jackson writes them.
  *
- * <p>Two rules of ours on top: every property of a Java record is {@code required} unless its
+ * <p>Rules of ours on top: every property of a Java record is {@code required} unless its
  * component says {@code @Schema(requiredMode = NOT_REQUIRED)} (our mapper omits null record fields,
- * so a field that can be null must say so), and a {@link JsonNode} is any JSON value.
+ * so a field that can be null must say so); a property whose types include {@code "null"} has no
+ * {@code format}; and a {@link JsonNode} is any JSON value.
  */
 final class SchemaResolver {
     static final String JSON = "application/json";
@@ -171,6 +172,7 @@ final class SchemaResolver {
                         : context.getDefinedModels().get(resolved.get$ref().substring(REF_PREFIX.length()));
                 if (model != null && model.getProperties() != null) {
                     requireComponents(javaType, model);
+                    nullableWithoutFormat(model);
                 }
             }
             return resolved;
@@ -179,6 +181,18 @@ final class SchemaResolver {
         @Override
         public boolean isOpenapi31() {
             return true;
+        }
+
+        /**
+         * Drops the numeric {@code format} (int32, double, ...) of properties that may be null: JSON
+         * Schema validators such as Vert.x's apply it to the null too and refuse it.
+         */
+        private static void nullableWithoutFormat(Schema<?> model) {
+            for (Schema<?> property : model.getProperties().values()) {
+                if (property.getTypes() != null && property.getTypes().contains("null")) {
+                    property.setFormat(null);
+                }
+            }
         }
 
         private void requireComponents(JavaType type, Schema<?> model) {
