@@ -29,7 +29,8 @@ public final class AgentHandler {
     @Operation(summary = "List agents",
             description = "Ordered by id, with each agent's status now, last_seen and assigned targets.")
     @PagedResponse(value = AgentHub.AgentView.class, itemExample = ApiExamples.AGENT)
-    @Parameter(name = "region", description = "only agents of this region", example = "eu-west", schema = @Schema(types = "string"))
+    @Parameter(name = "region", description = "only agents of this region", example = "eu-west",
+            schema = @Schema(types = "string"))
     @Parameter(name = "status", description = "only agents with this status", example = "ok",
             schema = @Schema(types = "string", allowableValues = {"ok", "not_reporting"}))
     @ApiResponse(responseCode = "400", description = "INVALID_PARAMETER: status, limit or cursor is not valid")
@@ -62,7 +63,8 @@ public final class AgentHandler {
     @Operation(summary = "Read an agent")
     @Parameter(name = "id", description = "the agent's id", example = ApiExamples.UUID)
     @ApiResponse(responseCode = "200", description = "the agent",
-            content = @Content(schema = @Schema(implementation = AgentHub.AgentView.class), examples = @ExampleObject(ApiExamples.AGENT)))
+            content = @Content(schema = @Schema(implementation = AgentHub.AgentView.class),
+                    examples = @ExampleObject(ApiExamples.AGENT)))
     @ApiResponse(responseCode = "404", description = "AGENT_NOT_FOUND: no agent with this id")
     private void get(RoutingContext ctx) {
         UUID id = agentId(ctx);

@@ -75,11 +75,15 @@ public final class ApiKeyHandler {
     @ApiRoute(method = "POST", path = "/api/v1/api-keys", role = Role.ADMIN)
     @Operation(summary = "Create an API key",
             description = "The key (hg_key_...) is in this answer only; it is stored hashed.")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = KeyRequest.class), examples = @ExampleObject(ApiExamples.KEY_REQUEST)))
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = KeyRequest.class),
+            examples = @ExampleObject(ApiExamples.KEY_REQUEST)))
     @ApiResponse(responseCode = "201", description = "the key with its metadata",
-            content = @Content(schema = @Schema(implementation = KeyView.class), examples = @ExampleObject(ApiExamples.KEY_CREATED)),
+            content = @Content(schema = @Schema(implementation = KeyView.class),
+                    examples = @ExampleObject(ApiExamples.KEY_CREATED)),
             headers = @Header(name = "Location", description = "/api/v1/api-keys/{id}", schema = @Schema(types = "string")))
-    @ApiResponse(responseCode = "422", description = "VALIDATION_FAILED: role is missing or not admin, editor or viewer, name is over 100 characters, or expires_in_h is outside 1..87600")
+    @ApiResponse(responseCode = "422",
+            description = "VALIDATION_FAILED: role is missing or not admin, editor or viewer, name is over 100 characters, or "
+                    + "expires_in_h is outside 1..87600")
     private void create(RoutingContext ctx) {
         KeyRequest request = JsonBody.bind(JsonBody.tree(ctx), KeyRequest.class, "");
         List<FieldError> errors = new ArrayList<>();

@@ -45,7 +45,8 @@ public final class HealthHandler {
     @Operation(summary = "Read every component's health",
             description = "Always 200: it reports, it does not gate (see /readyz for that).")
     @ApiResponse(responseCode = "200", description = "the components and their health",
-            content = @Content(schema = @Schema(implementation = ApiSchemas.HealthView.class), examples = @ExampleObject(ApiExamples.HEALTH)))
+            content = @Content(schema = @Schema(implementation = ApiSchemas.HealthView.class),
+                    examples = @ExampleObject(ApiExamples.HEALTH)))
     public void components(RoutingContext ctx) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", components.allHealthy() ? "healthy" : "unhealthy");

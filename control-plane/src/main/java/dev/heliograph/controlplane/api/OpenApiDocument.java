@@ -11,6 +11,7 @@ import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.tags.Tag;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -98,7 +99,8 @@ public final class OpenApiDocument {
         Paths paths = new Paths();
         Set<String> tags = new TreeSet<>();
         Set<String> operationIds = new HashSet<>();
-        for (ApiRoutes.Declared route : routes.stream().sorted(java.util.Comparator.comparing((ApiRoutes.Declared d) -> d.route().path())).toList()) {
+        List<ApiRoutes.Declared> byPath = routes.stream().sorted(Comparator.comparing(d -> d.route().path())).toList();
+        for (ApiRoutes.Declared route : byPath) {
             Operation operation;
             try {
                 operation = reader.read(route);

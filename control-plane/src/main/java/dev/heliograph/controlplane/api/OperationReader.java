@@ -41,7 +41,9 @@ final class OperationReader {
     /** Name of the security scheme for {@code Authorization: Bearer hg_key_...}. */
     static final String BEARER = "api_key";
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)}");
-    private static final Pattern CODES = Pattern.compile("([A-Z][A-Z0-9_]+(?:(?:, | or | and )[A-Z][A-Z0-9_]+)*): *(.*)", Pattern.DOTALL);
+    /** {@code "A, B or C: message"}: error codes, then the message of the example. */
+    private static final Pattern CODES = Pattern.compile("([A-Z][A-Z0-9_]+(?:(?:, | or | and )[A-Z][A-Z0-9_]+)*): *(.*)",
+            Pattern.DOTALL);
     private static final Pattern CODE = Pattern.compile("[A-Z][A-Z0-9_]+");
 
     private static final String FORBIDDEN = "FORBIDDEN: the key's role is below the one the route needs (x-required-role)";
@@ -72,8 +74,10 @@ final class OperationReader {
                 operation.deprecated(true);
             }
         }
-        operation.operationId(annotation != null && !annotation.operationId().isBlank() ? annotation.operationId() : operationId(method));
-        operation.tags(annotation != null && annotation.tags().length > 0 ? List.of(annotation.tags()) : List.of(tag(route.path())));
+        operation.operationId(annotation != null && !annotation.operationId().isBlank()
+                ? annotation.operationId() : operationId(method));
+        operation.tags(annotation != null && annotation.tags().length > 0
+                ? List.of(annotation.tags()) : List.of(tag(route.path())));
         PagedResponse paged = method.getAnnotation(PagedResponse.class);
         operation.parameters(parameters(declared, annotation, paged));
         RequestBody body = requestBody(method, annotation);
@@ -81,7 +85,8 @@ final class OperationReader {
         operation.responses(responses(declared, annotation, paged, body != null));
         secure(operation, route);
         if (!hasExample(operation)) {
-            problems.add(declared.name() + ": no example (an @ExampleObject in the request body or a 2xx answer, or a parameter example)");
+            problems.add(declared.name() + ": no example (an @ExampleObject in the request body or a 2xx answer, "
+                    + "or a parameter example)");
         }
         return operation;
     }
@@ -196,7 +201,8 @@ final class OperationReader {
             return error(annotation.description());
         }
         ApiResponse response = new ApiResponse()
-                .description(annotation.description().isBlank() ? HttpResponseStatus.valueOf(status).reasonPhrase() : annotation.description())
+                .description(annotation.description().isBlank()
+                        ? HttpResponseStatus.valueOf(status).reasonPhrase() : annotation.description())
                 .content(schemas.content(annotation.content()));
         AnnotationsUtils.getHeaders(annotation.headers(), schemas.components(), null, true).ifPresent(response::headers);
         return response;
@@ -230,7 +236,8 @@ final class OperationReader {
 
     private Content page(PagedResponse paged) {
         Schema<?> item = schemas.of(paged.value());
-        String name = (item.get$ref() == null ? paged.value().getSimpleName() : item.get$ref().substring(item.get$ref().lastIndexOf('/') + 1)) + "Page";
+        String ref = item.get$ref();
+        String name = (ref == null ? paged.value().getSimpleName() : ref.substring(ref.lastIndexOf('/') + 1)) + "Page";
         schemas.define(name, new JsonSchema().types(Set.of("object"))
                 .description("one page of a list; next_cursor is null on the last page")
                 .addProperty("items", new JsonSchema().types(Set.of("array")).items(item))

@@ -53,9 +53,11 @@ public final class OrgHandler {
     @ApiRoute(method = "POST", path = "/api/v1/orgs", role = Role.ADMIN, operatorOnly = true)
     @Operation(summary = "Create an org",
             description = "Also creates the org's first admin key (admin_key), shown in this answer only.")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = OrgRequest.class), examples = @ExampleObject(ApiExamples.ORG_REQUEST)))
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = OrgRequest.class),
+            examples = @ExampleObject(ApiExamples.ORG_REQUEST)))
     @ApiResponse(responseCode = "201", description = "the org and its first admin key",
-            content = @Content(schema = @Schema(implementation = OrgView.class), examples = @ExampleObject(ApiExamples.ORG_CREATED)))
+            content = @Content(schema = @Schema(implementation = OrgView.class),
+                    examples = @ExampleObject(ApiExamples.ORG_CREATED)))
     @ApiResponse(responseCode = "409", description = "ORG_EXISTS: an org of this name exists")
     @ApiResponse(responseCode = "422", description = "VALIDATION_FAILED: name is not 1-63 characters of a-z, 0-9 and '-'")
     private void create(RoutingContext ctx) {
@@ -92,7 +94,8 @@ public final class OrgHandler {
     @ApiRoute(method = "GET", path = "/api/v1/org")
     @Operation(summary = "Tell which org and role the caller's key has")
     @ApiResponse(responseCode = "200", description = "the caller's org and role",
-            content = @Content(schema = @Schema(implementation = CallerView.class), examples = @ExampleObject(ApiExamples.CALLER)))
+            content = @Content(schema = @Schema(implementation = CallerView.class),
+                    examples = @ExampleObject(ApiExamples.CALLER)))
     private void current(RoutingContext ctx) {
         Caller caller = ApiRoutes.caller(ctx);
         store.org(caller.org()).onSuccess(org -> Responses.json(ctx, 200, new CallerView(caller.org().toString(),

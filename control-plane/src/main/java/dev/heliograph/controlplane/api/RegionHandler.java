@@ -96,12 +96,16 @@ public final class RegionHandler {
     @ApiRoute(method = "POST", path = "/api/v1/regions", role = Role.EDITOR, operatorOnly = true)
     @Operation(summary = "Create a region",
             description = "Regions are shared by every org; agents serve them.")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = RegionRequest.class), examples = @ExampleObject(ApiExamples.REGION_REQUEST)))
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = RegionRequest.class),
+            examples = @ExampleObject(ApiExamples.REGION_REQUEST)))
     @ApiResponse(responseCode = "201", description = "the region",
-            content = @Content(schema = @Schema(implementation = RegionView.class), examples = @ExampleObject(ApiExamples.REGION)),
+            content = @Content(schema = @Schema(implementation = RegionView.class),
+                    examples = @ExampleObject(ApiExamples.REGION)),
             headers = @Header(name = "Location", description = "/api/v1/regions/{name}", schema = @Schema(types = "string")))
     @ApiResponse(responseCode = "409", description = "REGION_EXISTS: a region of this name exists")
-    @ApiResponse(responseCode = "422", description = "VALIDATION_FAILED: name is not 1-63 characters of a-z, 0-9 and '-', or description is over 500 characters")
+    @ApiResponse(responseCode = "422",
+            description = "VALIDATION_FAILED: name is not 1-63 characters of a-z, 0-9 and '-', or description is over 500 "
+                    + "characters")
     private void create(RoutingContext ctx) {
         JsonNode body = JsonBody.tree(ctx);
         RegionRequest request = JsonBody.bind(body, RegionRequest.class, "");
@@ -144,7 +148,8 @@ public final class RegionHandler {
     @Operation(summary = "Read a region")
     @Parameter(name = "region", description = "the region's name", example = "eu-west")
     @ApiResponse(responseCode = "200", description = "the region",
-            content = @Content(schema = @Schema(implementation = RegionView.class), examples = @ExampleObject(ApiExamples.REGION)))
+            content = @Content(schema = @Schema(implementation = RegionView.class),
+                    examples = @ExampleObject(ApiExamples.REGION)))
     @ApiResponse(responseCode = "404", description = "REGION_NOT_FOUND: no region of this name")
     private void get(RoutingContext ctx) {
         RegionId region = region(ctx);
@@ -162,7 +167,9 @@ public final class RegionHandler {
     @Parameter(name = "region", description = "the region's name", example = "eu-west")
     @ApiResponse(responseCode = "204", description = "deleted")
     @ApiResponse(responseCode = "404", description = "REGION_NOT_FOUND: no region of this name")
-    @ApiResponse(responseCode = "409", description = "REGION_IN_USE: a target is checked from it, an agent is registered in it, or it is the control plane's own")
+    @ApiResponse(responseCode = "409",
+            description = "REGION_IN_USE: a target is checked from it, an agent is registered in it, or it is the control "
+                    + "plane's own")
     private void delete(RoutingContext ctx) {
         RegionId region = region(ctx);
         if (region.equals(localRegion)) {
@@ -183,11 +190,14 @@ public final class RegionHandler {
 
     @ApiRoute(method = "POST", path = "/api/v1/regions/{region}/registration-tokens", role = Role.EDITOR, operatorOnly = true)
     @Operation(summary = "Create an agent registration token",
-            description = "The token (hg_reg_...) is in this answer only; an agent trades it once for its key. Valid ttl_h hours (default agents.token_ttl_h); send {} for the defaults.")
+            description = "The token (hg_reg_...) is in this answer only; an agent trades it once for its key. Valid ttl_h "
+                    + "hours (default agents.token_ttl_h); send {} for the defaults.")
     @Parameter(name = "region", description = "the region the agent will serve", example = "eu-west")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TokenRequest.class), examples = @ExampleObject(ApiExamples.TOKEN_REQUEST)))
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TokenRequest.class),
+            examples = @ExampleObject(ApiExamples.TOKEN_REQUEST)))
     @ApiResponse(responseCode = "201", description = "the token, with the CA fingerprint for --ca-fingerprint",
-            content = @Content(schema = @Schema(implementation = TokenView.class), examples = @ExampleObject(ApiExamples.TOKEN_CREATED)))
+            content = @Content(schema = @Schema(implementation = TokenView.class),
+                    examples = @ExampleObject(ApiExamples.TOKEN_CREATED)))
     @ApiResponse(responseCode = "404", description = "REGION_NOT_FOUND: no region of this name")
     @ApiResponse(responseCode = "409", description = "LOCAL_REGION: the control plane checks its own region itself")
     @ApiResponse(responseCode = "422", description = "VALIDATION_FAILED: ttl_h is outside 1..8760")
@@ -247,7 +257,8 @@ public final class RegionHandler {
                 .onFailure(ctx::fail);
     }
 
-    @ApiRoute(method = "DELETE", path = "/api/v1/regions/{region}/registration-tokens/{id}", role = Role.EDITOR, operatorOnly = true)
+    @ApiRoute(method = "DELETE", path = "/api/v1/regions/{region}/registration-tokens/{id}", role = Role.EDITOR,
+            operatorOnly = true)
     @Operation(summary = "Revoke a registration token")
     @Parameter(name = "region", description = "the region's name", example = "eu-west")
     @Parameter(name = "id", description = "the token's id", example = ApiExamples.UUID)

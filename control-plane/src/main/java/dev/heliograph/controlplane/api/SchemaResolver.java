@@ -1,5 +1,7 @@
 package dev.heliograph.controlplane.api;
 
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.NOT_REQUIRED;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -200,7 +202,7 @@ final class SchemaResolver {
             for (RecordComponent component : type.getRawClass().getRecordComponents()) {
                 io.swagger.v3.oas.annotations.media.Schema annotation =
                         component.getAccessor().getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class);
-                if (annotation != null && annotation.requiredMode() == io.swagger.v3.oas.annotations.media.Schema.RequiredMode.NOT_REQUIRED) {
+                if (annotation != null && annotation.requiredMode() == NOT_REQUIRED) {
                     continue;
                 }
                 properties.stream().filter(p -> p.getInternalName().equals(component.getName())).findFirst()

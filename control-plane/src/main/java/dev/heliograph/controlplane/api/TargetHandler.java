@@ -55,13 +55,19 @@ public final class TargetHandler {
 
     @ApiRoute(method = "POST", path = "/api/v1/targets", role = Role.EDITOR)
     @Operation(summary = "Create a target",
-            description = "Stores the target; its checks start at once. Absent fields take defaults: interval_s 60, timeout_ms the smaller of 10000 and half the interval, regions the control plane's own, no tags, enabled. Secret fields (Authorization headers, basic_auth.password, fields sent as {\"value\": ..., \"secret\": true}) are stored encrypted and answered as ***.")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TargetRequest.class), examples = @ExampleObject(ApiExamples.TARGET_REQUEST)))
+            description = "Stores the target; its checks start at once. Absent fields take defaults: interval_s 60, timeout_ms "
+                    + "the smaller of 10000 and half the interval, regions the control plane's own, no tags, enabled. Secret "
+                    + "fields (Authorization headers, basic_auth.password, fields sent as {\"value\": ..., \"secret\": true}) "
+                    + "are stored encrypted and answered as ***.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TargetRequest.class),
+            examples = @ExampleObject(ApiExamples.TARGET_REQUEST)))
     @ApiResponse(responseCode = "201", description = "the stored target",
-            content = @Content(schema = @Schema(implementation = TargetView.class), examples = @ExampleObject(ApiExamples.TARGET)),
+            content = @Content(schema = @Schema(implementation = TargetView.class),
+                    examples = @ExampleObject(ApiExamples.TARGET)),
             headers = @Header(name = "Location", description = "/api/v1/targets/{id}", schema = @Schema(types = "string")))
     @ApiResponse(responseCode = "409", description = "TARGET_NAME_TAKEN: another target of the org has this name")
-    @ApiResponse(responseCode = "422", description = "VALIDATION_FAILED: every invalid field is listed in details.fields (field, code, message)")
+    @ApiResponse(responseCode = "422",
+            description = "VALIDATION_FAILED: every invalid field is listed in details.fields (field, code, message)")
     private void create(RoutingContext ctx) {
         TargetDraft draft = request(ctx).toDraft(defaultRegion, guard.get(), regionExists, null, store.canStoreSecrets());
         store.create(ApiServer.org(ctx), draft)
@@ -77,7 +83,8 @@ public final class TargetHandler {
     @Operation(summary = "Read a target")
     @Parameter(name = "id", description = "the target's id", example = ApiExamples.TARGET_ID)
     @ApiResponse(responseCode = "200", description = "the target, secrets masked",
-            content = @Content(schema = @Schema(implementation = TargetView.class), examples = @ExampleObject(ApiExamples.TARGET)))
+            content = @Content(schema = @Schema(implementation = TargetView.class),
+                    examples = @ExampleObject(ApiExamples.TARGET)))
     @ApiResponse(responseCode = "404", description = "TARGET_NOT_FOUND: the org has no target with this id")
     private void get(RoutingContext ctx) {
         TargetId id = targetId(ctx);
@@ -86,14 +93,19 @@ public final class TargetHandler {
 
     @ApiRoute(method = "PUT", path = "/api/v1/targets/{id}", role = Role.EDITOR)
     @Operation(summary = "Replace a target's settings",
-            description = "Same body as create; version grows by one. *** in a secret field keeps the stored secret, unless spec.url now names another origin.")
+            description = "Same body as create; version grows by one. *** in a secret field keeps the stored secret, unless "
+                    + "spec.url now names another origin.")
     @Parameter(name = "id", description = "the target's id", example = ApiExamples.TARGET_ID)
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TargetRequest.class), examples = @ExampleObject(ApiExamples.TARGET_REQUEST)))
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TargetRequest.class),
+            examples = @ExampleObject(ApiExamples.TARGET_REQUEST)))
     @ApiResponse(responseCode = "200", description = "the target as stored now",
-            content = @Content(schema = @Schema(implementation = TargetView.class), examples = @ExampleObject(ApiExamples.TARGET)))
+            content = @Content(schema = @Schema(implementation = TargetView.class),
+                    examples = @ExampleObject(ApiExamples.TARGET)))
     @ApiResponse(responseCode = "404", description = "TARGET_NOT_FOUND: the org has no target with this id")
     @ApiResponse(responseCode = "409", description = "TARGET_NAME_TAKEN: another target of the org has this name")
-    @ApiResponse(responseCode = "422", description = "VALIDATION_FAILED: every invalid field is listed in details.fields; SECRET_NOT_SET where *** has no stored secret to keep")
+    @ApiResponse(responseCode = "422",
+            description = "VALIDATION_FAILED: every invalid field is listed in details.fields; SECRET_NOT_SET where *** has no "
+                    + "stored secret to keep")
     private void replace(RoutingContext ctx) {
         TargetId id = targetId(ctx);
         TargetRequest request = request(ctx);
@@ -137,9 +149,12 @@ public final class TargetHandler {
     @Parameter(name = "tag", description = "only targets with this tag", example = "prod", schema = @Schema(types = "string"))
     @Parameter(name = "kind", description = "only targets of this kind", example = "http",
             schema = @Schema(types = "string", allowableValues = {"http", "tcp"}))
-    @Parameter(name = "enabled", description = "only enabled (true) or paused (false) targets", example = "true", schema = @Schema(types = "boolean"))
-    @Parameter(name = "q", description = "only targets whose name contains this text, ignoring case", example = "health", schema = @Schema(types = "string"))
-    @ApiResponse(responseCode = "400", description = "INVALID_PARAMETER: limit, cursor, kind or enabled is not valid (details.field names it)")
+    @Parameter(name = "enabled", description = "only enabled (true) or paused (false) targets", example = "true",
+            schema = @Schema(types = "boolean"))
+    @Parameter(name = "q", description = "only targets whose name contains this text, ignoring case", example = "health",
+            schema = @Schema(types = "string"))
+    @ApiResponse(responseCode = "400",
+            description = "INVALID_PARAMETER: limit, cursor, kind or enabled is not valid (details.field names it)")
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
         String cursor = Paging.decode(ctx);
