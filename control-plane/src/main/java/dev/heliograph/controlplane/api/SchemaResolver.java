@@ -75,6 +75,7 @@ final class SchemaResolver {
         if (annotation == null) {
             return null;
         }
+        requireTypes(annotation, "@Schema");
         if (annotation.implementation() != Void.class) {
             return of(annotation.implementation());
         }
@@ -88,6 +89,17 @@ final class SchemaResolver {
             items = of(array.items());
         }
         return items == null ? null : new JsonSchema().types(Set.of("array")).items(items);
+    }
+
+    /**
+     * Throws {@link IllegalArgumentException} for {@code @Schema(type = ...)}, which swagger-core
+     * drops without a word in 3.1 mode: {@code types = ...} is the attribute that works.
+     */
+    static void requireTypes(io.swagger.v3.oas.annotations.media.Schema annotation, String where) {
+        if (!annotation.type().isBlank() && annotation.types().length == 0) {
+            throw new IllegalArgumentException(where + " uses type = \"" + annotation.type()
+                    + "\", which OpenAPI 3.1 ignores; write types = \"" + annotation.type() + "\"");
+        }
     }
 
     /** Adds {@code schema} to the components as {@code name}, unless that name is taken. */
@@ -202,6 +214,9 @@ final class SchemaResolver {
             for (RecordComponent component : type.getRawClass().getRecordComponents()) {
                 io.swagger.v3.oas.annotations.media.Schema annotation =
                         component.getAccessor().getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class);
+                if (annotation != null) {
+                    requireTypes(annotation, "@Schema of " + type.getRawClass().getSimpleName() + "." + component.getName());
+                }
                 if (annotation != null && annotation.requiredMode() == NOT_REQUIRED) {
                     continue;
                 }

@@ -60,6 +60,19 @@ class OpenApiDocumentTest {
         }
     }
 
+    record Sloppy(@Schema(type = "integer") String count) {
+    }
+
+    /** Uses {@code type =}, which swagger-core drops in 3.1 mode. */
+    static final class Typed {
+        @ApiRoute(method = "GET", path = "/api/v1/sloppy")
+        @Operation(summary = "Read something sloppy")
+        @ApiResponse(responseCode = "200", description = "it", content = @Content(schema = @Schema(implementation = Sloppy.class),
+                examples = @ExampleObject("{\"count\": \"1\"}")))
+        private void get(RoutingContext ctx) {
+        }
+    }
+
     /** Breaks the rules: no summary, no 2xx, no example, a path parameter that is not in the path. */
     static final class Undocumented {
         @ApiRoute(method = "GET", path = "/api/v1/gadgets")
@@ -146,5 +159,12 @@ class OpenApiDocumentTest {
         assertThat(Json.MAPPER.readTree(document.json()).at("/paths/~1api~1v1~1gadgets/get/operationId").asText())
                 .isEqualTo("undocumentedList");
         assertThat(OpenApiDocument.build(ApiRoutes.declared(List.of(new Documented()))).problems()).isEmpty();
+    }
+
+    @Test
+    void typeInsteadOfTypesIsAProblem() {
+        assertThat(OpenApiDocument.build(ApiRoutes.declared(List.of(new Typed()))).problems()).containsExactly(
+                "GET /api/v1/sloppy: @Schema of Sloppy.count uses type = \"integer\", which OpenAPI 3.1 ignores; "
+                        + "write types = \"integer\"");
     }
 }

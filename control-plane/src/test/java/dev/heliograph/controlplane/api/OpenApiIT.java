@@ -3,10 +3,8 @@ package dev.heliograph.controlplane.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heliograph.controlplane.ApiClient;
-import dev.heliograph.controlplane.Await;
 import dev.heliograph.controlplane.ControlPlane;
 import dev.heliograph.controlplane.TestServices;
-import dev.heliograph.probe.agent.protocol.AgentProtocol;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
