@@ -9,8 +9,10 @@ import dev.heliograph.domain.Status;
 import dev.heliograph.domain.TargetId;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -97,9 +99,9 @@ public record DashboardView(Instant generatedAt, Targets targets, CheckCounts ch
         for (LatestResult result : latest) {
             byTarget.computeIfAbsent(result.target(), id -> new HashMap<>()).put(result.region(), result);
         }
-        List<Status> statuses = new java.util.ArrayList<>();
+        List<Status> statuses = new ArrayList<>();
         Map<String, List<Status>> byRegion = new TreeMap<>();
-        Set<String> servedRegions = new java.util.HashSet<>();
+        Set<String> servedRegions = new HashSet<>();
         long enabled = 0;
         for (TargetFacts target : targets) {
             if (!target.enabled()) {
@@ -113,7 +115,7 @@ public record DashboardView(Instant generatedAt, Targets targets, CheckCounts ch
                 servedRegions.add(region.value());
                 LatestResult result = results.get(region);
                 boolean fresh = result != null && !result.startedAt().isBefore(freshAfter);
-                byRegion.computeIfAbsent(region.value(), r -> new java.util.ArrayList<>()).add(fresh ? result.status() : null);
+                byRegion.computeIfAbsent(region.value(), r -> new ArrayList<>()).add(fresh ? result.status() : null);
                 if (fresh && (newest == null || result.startedAt().isAfter(newest.startedAt()))) {
                     newest = result;
                 }
