@@ -129,6 +129,20 @@ public final class ApiExamples {
               {"name": "clickhouse", "required": false, "health": "healthy", "reason": "ping answered",
                "since": "2026-01-31T12:00:00Z"}]}""";
 
+    /** One tag and how many targets carry it. */
+    public static final String TAG = """
+            {"tag": "prod", "targets": 12}""";
+
+    /** Answer of {@code GET /api/v1/dashboard}. */
+    public static final String DASHBOARD = """
+            {"generated_at": "2026-01-31T12:00:02.123Z",
+             "targets": {"total": 14, "enabled": 12, "disabled": 2,
+                         "by_status": {"up": 9, "degraded": 1, "down": 1, "error": 0, "unknown": 1},
+                         "by_region": [{"region": "eu-west", "targets": 4,
+                                        "by_status": {"up": 4, "degraded": 0, "down": 0, "error": 0, "unknown": 0}}]},
+             "checks_last_minute": {"minute": "2026-01-31T11:59:00Z", "checks": 118, "up_checks": 112},
+             "agents": {"total": 3, "ok": 2, "not_reporting": 1}}""";
+
     private ApiExamples() {
     }
 }

@@ -69,6 +69,9 @@ import org.slf4j.LoggerFactory;
  *       which our mapper leaves out); a field sent as {@code null} declares {@code types = {"string", "null"}}.</li>
  *   <li>Keys: every route that is not {@code @ApiRoute(open = true)} gets the bearer scheme, the role
  *       in {@code x-required-role} and in its description, {@code x-operator-only} when it is.</li>
+ *   <li>{@code @ApiRoute(idempotent = true)} adds the {@code Idempotency-Key} header and its errors
+ *       (400 {@code INVALID_IDEMPOTENCY_KEY}, 409 {@code IDEMPOTENCY_KEY_IN_PROGRESS}, 422
+ *       {@code IDEMPOTENCY_KEY_REUSED}) to whatever the route documents for those statuses.</li>
  * </ul>
  * A route that breaks a rule is still in the document; the rule is listed in {@link #problems()},
  * logged at start-up, and fails {@code OpenApiIT}, which also calls every operation once and checks

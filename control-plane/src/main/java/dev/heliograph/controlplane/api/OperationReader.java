@@ -106,6 +106,14 @@ final class OperationReader {
         }
         explicit.values().stream().filter(p -> "path".equals(p.getIn()))
                 .forEach(p -> problems.add(declared.name() + ": path parameter " + p.getName() + " is not in the path"));
+        if (declared.route().idempotent()) {
+            explicit.putIfAbsent(IdempotentRequest.HEADER, new Parameter().name(IdempotentRequest.HEADER).in("header")
+                    .description("makes a retry safe: the same key with the same request within api.idempotency_ttl_h "
+                            + "gets the first answer again (with Idempotent-Replayed: true) and nothing runs twice; "
+                            + "1..255 printable ASCII characters, e.g. a UUID")
+                    .schema(new JsonSchema().types(Set.of("string")).minLength(1).maxLength(255))
+                    .example("5f0c8a9e-2b1d-4c8e-9a57-0e6f1b3d2c10"));
+        }
         if (paged != null) {
             explicit.putIfAbsent("limit", new Parameter().name("limit").in("query")
                     .description("items per page, 1.." + Paging.MAX_LIMIT)
@@ -186,6 +194,13 @@ final class OperationReader {
                 byCode.putIfAbsent("403", shared("OperatorOnly", OPERATOR_ONLY));
             }
         }
+        if (route.idempotent()) {
+            addError(byCode, "400", "INVALID_IDEMPOTENCY_KEY: Idempotency-Key is not 1..255 printable ASCII characters, "
+                    + "or was sent twice");
+            addError(byCode, "409", "IDEMPOTENCY_KEY_IN_PROGRESS: a request with this Idempotency-Key is still running "
+                    + "after api.idempotency_wait_s; retry after Retry-After seconds");
+            addError(byCode, "422", "IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used for another request");
+        }
         byCode.putIfAbsent("500", shared("Internal", "INTERNAL: an unexpected failure; the message quotes the request id"));
         if (byCode.keySet().stream().noneMatch(code -> code.startsWith("2"))) {
             problems.add(declared.name() + ": no 2xx @ApiResponse (or @PagedResponse)");
@@ -226,6 +241,15 @@ final class OperationReader {
             media.examples(examples);
         }
         return new ApiResponse().description(description).content(new Content().addMediaType(SchemaResolver.JSON, media));
+    }
+
+    /** Adds the error {@code "CODE: message"} to the answer of {@code status}, which may already document others. */
+    private void addError(Map<String, ApiResponse> byCode, String status, String codeAndMessage) {
+        ApiResponse existing = byCode.get(status);
+        if (existing != null && existing.get$ref() != null) {
+            existing = schemas.components().getResponses().get(existing.get$ref().substring(existing.get$ref().lastIndexOf('/') + 1));
+        }
+        byCode.put(status, error(existing == null ? codeAndMessage : existing.getDescription() + "; " + codeAndMessage));
     }
 
     /** A reference to the error answer {@code name} of the components, defined there on first use. */

@@ -53,7 +53,13 @@ public final class TargetHandler {
     }
 
 
-    @ApiRoute(method = "POST", path = "/api/v1/targets", role = Role.EDITOR)
+    /**
+     * {@code POST /api/v1/targets}: creates a target from a {@link TargetRequest} body; 201 with the
+     * target ({@link TargetView}) and {@code Location}. Honours {@code Idempotency-Key}
+     * ({@link Idempotency}): a retry with the same key and body gets the same answer and creates
+     * nothing more.
+     */
+    @ApiRoute(method = "POST", path = "/api/v1/targets", role = Role.EDITOR, idempotent = true)
     @Operation(summary = "Create a target",
             description = "Stores the target; its checks start at once. Absent fields take defaults: interval_s 60, timeout_ms "
                     + "the smaller of 10000 and half the interval, regions the control plane's own, no tags, enabled. Secret "

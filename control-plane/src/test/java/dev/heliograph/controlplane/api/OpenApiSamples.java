@@ -41,6 +41,14 @@ final class OpenApiSamples {
         return List.of(
                 new Sample("GET /api/v1/health", "components", 200, () -> api.get("/api/v1/health")),
                 new Sample("GET /api/v1/org", "the caller", 200, () -> api.get("/api/v1/org")),
+                new Sample("GET /api/v1/tags", "after targets with tags", 200, () -> {
+                    createTarget("tagged");
+                    return api.get("/api/v1/tags?limit=5");
+                }),
+                new Sample("GET /api/v1/dashboard", "with a checked target", 200, () -> {
+                    api.post("/api/v1/targets/" + createTarget("dashboard") + "/check-now", "");
+                    return api.get("/api/v1/dashboard");
+                }),
 
                 new Sample("POST /api/v1/targets", "create", 201, () -> api.post("/api/v1/targets", ApiExamples.TARGET_REQUEST
                         .replace("example health", unique("create")))),
@@ -50,6 +58,17 @@ final class OpenApiSamples {
                     String body = target(unique("taken"));
                     api.post("/api/v1/targets", body);
                     return api.post("/api/v1/targets", body);
+                }),
+                new Sample("POST /api/v1/targets", "replayed with Idempotency-Key", 201, () -> {
+                    String key = UUID.randomUUID().toString();
+                    String body = target(unique("idem"));
+                    post(key, body);
+                    return post(key, body);
+                }),
+                new Sample("POST /api/v1/targets", "Idempotency-Key reused", 422, () -> {
+                    String key = UUID.randomUUID().toString();
+                    post(key, target(unique("idem-a")));
+                    return post(key, target(unique("idem-b")));
                 }),
                 new Sample("POST /api/v1/targets", "unknown field", 400, () -> api.post("/api/v1/targets", "{\"colour\":\"blue\"}")),
                 new Sample("POST /api/v1/targets", "not JSON", 415, () -> api.send(HttpRequest.newBuilder(URI.create(api.base()
@@ -150,6 +169,11 @@ final class OpenApiSamples {
         String path = "/api/v1/targets/" + id + "/results";
         Await.until("the checked result in ClickHouse", Duration.ofSeconds(30), () -> !api.get(path).json().path("items").isEmpty());
         return api.get(path);
+    }
+
+    private ApiClient.Answer post(String idempotencyKey, String body) {
+        return api.send(HttpRequest.newBuilder(URI.create(api.base() + "/api/v1/targets")).header("content-type", "application/json")
+                .header("Idempotency-Key", idempotencyKey).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     /** A paused TCP target at a closed loopback port, named {@code name} plus something unique; its id. */
