@@ -50,8 +50,9 @@ final class OpenApiSamples {
                     return api.get("/api/v1/dashboard");
                 }),
 
-                new Sample("POST /api/v1/targets", "create", 201, () -> api.post("/api/v1/targets", ApiExamples.TARGET_REQUEST
-                        .replace("example health", unique("create")))),
+                // The documented example itself, paused and pointed at loopback (tests reach nothing else).
+                new Sample("POST /api/v1/targets", "the request example", 201, () -> api.post("/api/v1/targets",
+                        pausedOnLoopback(ApiExamples.TARGET_REQUEST.replace("example health", unique("create"))))),
                 new Sample("POST /api/v1/targets", "invalid fields", 422, () -> api.post("/api/v1/targets",
                         "{\"name\":\"\",\"kind\":\"http\",\"spec\":{\"url\":\"ftp://x\"},\"interval_s\":0}")),
                 new Sample("POST /api/v1/targets", "name taken", 409, () -> {
@@ -174,6 +175,16 @@ final class OpenApiSamples {
     private ApiClient.Answer post(String idempotencyKey, String body) {
         return api.send(HttpRequest.newBuilder(URI.create(api.base() + "/api/v1/targets")).header("content-type", "application/json")
                 .header("Idempotency-Key", idempotencyKey).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** {@code json} (a target body naming https://example.com/health) pointed at a closed loopback port and paused. */
+    private static String pausedOnLoopback(String json) {
+        String local = json.replace("https://example.com/health", "http://127.0.0.1:9/health")
+                .replace("\"tags\":", "\"enabled\": false, \"tags\":");
+        if (local.contains("example.com") || !local.contains("\"enabled\": false")) {
+            throw new IllegalStateException("the example changed; point it at loopback here: " + json);
+        }
+        return local;
     }
 
     /** A paused TCP target at a closed loopback port, named {@code name} plus something unique; its id. */
