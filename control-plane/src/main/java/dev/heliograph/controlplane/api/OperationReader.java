@@ -1,6 +1,5 @@
 package dev.heliograph.controlplane.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heliograph.probe.codec.Json;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -27,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -41,21 +39,14 @@ final class OperationReader {
     /** Name of the security scheme for {@code Authorization: Bearer hg_key_...}. */
     static final String BEARER = "api_key";
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)}");
-    /** {@code "A, B or C: message"}: error codes, then the message of the example. */
-    private static final Pattern CODES = Pattern.compile("([A-Z][A-Z0-9_]+(?:(?:, | or | and )[A-Z][A-Z0-9_]+)*): *(.*)",
-            Pattern.DOTALL);
-    private static final Pattern CODE = Pattern.compile("[A-Z][A-Z0-9_]+");
-
-    private static final String FORBIDDEN = "FORBIDDEN: the key's role is below the one the route needs (x-required-role)";
-    private static final String OPERATOR_ONLY = "OPERATOR_ONLY: the key is not of the operator org";
 
     private final SchemaResolver schemas;
-    private final Schema<?> envelope;
+    private final ErrorAnswers errors;
     private final List<String> problems;
 
     OperationReader(SchemaResolver schemas, List<String> problems) {
         this.schemas = schemas;
-        this.envelope = schemas.of(ApiSchemas.ErrorEnvelope.class);
+        this.errors = new ErrorAnswers(schemas);
         this.problems = problems;
     }
 
@@ -173,35 +164,8 @@ final class OperationReader {
                 .forEach(a -> byCode.put(a.responseCode(), response(a)));
         if (paged != null) {
             byCode.putIfAbsent("200", new ApiResponse().description(paged.description()).content(page(paged)));
-            byCode.putIfAbsent("400", shared("InvalidPage", "INVALID_PARAMETER: limit or cursor is not valid"));
         }
-        if (hasBody) {
-            byCode.putIfAbsent("400", shared("MalformedBody", "MALFORMED_JSON, UNKNOWN_FIELD or INVALID_FIELD_TYPE: the body "
-                    + "is not JSON, names a field that does not exist, or has a value of the wrong type (details.field)"));
-            byCode.putIfAbsent("413", shared("BodyTooLarge", "BODY_TOO_LARGE: the body is larger than api.max_body_bytes"));
-            byCode.putIfAbsent("415", shared("UnsupportedMediaType", "UNSUPPORTED_MEDIA_TYPE: the body must be sent as "
-                    + "application/json"));
-        }
-        ApiRoute route = declared.route();
-        if (!route.open()) {
-            byCode.putIfAbsent("401", shared("Unauthenticated", "UNAUTHENTICATED: no Authorization: Bearer hg_key_... header, "
-                    + "or the key is unknown, expired or revoked"));
-            if (route.role() != Role.VIEWER && route.operatorOnly()) {
-                byCode.putIfAbsent("403", shared("ForbiddenOrOperatorOnly", FORBIDDEN + "; " + OPERATOR_ONLY));
-            } else if (route.role() != Role.VIEWER) {
-                byCode.putIfAbsent("403", shared("Forbidden", FORBIDDEN));
-            } else if (route.operatorOnly()) {
-                byCode.putIfAbsent("403", shared("OperatorOnly", OPERATOR_ONLY));
-            }
-        }
-        if (route.idempotent()) {
-            addError(byCode, "400", "INVALID_IDEMPOTENCY_KEY: Idempotency-Key is not 1..255 printable ASCII characters, "
-                    + "or was sent twice");
-            addError(byCode, "409", "IDEMPOTENCY_KEY_IN_PROGRESS: a request with this Idempotency-Key is still running "
-                    + "after api.idempotency_wait_s; retry after Retry-After seconds");
-            addError(byCode, "422", "IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used for another request");
-        }
-        byCode.putIfAbsent("500", shared("Internal", "INTERNAL: an unexpected failure; the message quotes the request id"));
+        errors.addCommon(byCode, declared.route(), paged != null, hasBody);
         if (byCode.keySet().stream().noneMatch(code -> code.startsWith("2"))) {
             problems.add(declared.name() + ": no 2xx @ApiResponse (or @PagedResponse)");
         }
@@ -213,7 +177,7 @@ final class OperationReader {
     private ApiResponse response(io.swagger.v3.oas.annotations.responses.ApiResponse annotation) {
         int status = Integer.parseInt(annotation.responseCode());
         if (status >= 400 && annotation.content().length == 0) {
-            return error(annotation.description());
+            return errors.error(annotation.description());
         }
         ApiResponse response = new ApiResponse()
                 .description(annotation.description().isBlank()
@@ -221,41 +185,6 @@ final class OperationReader {
                 .content(schemas.content(annotation.content()));
         AnnotationsUtils.getHeaders(annotation.headers(), schemas.components(), null, true).ifPresent(response::headers);
         return response;
-    }
-
-    /**
-     * An error answer: the envelope, with one example per code that the description starts with;
-     * {@code "A: text"} or {@code "A or B: text"}, or {@code "A: text; B: text"} for a message per code.
-     */
-    private ApiResponse error(String description) {
-        MediaType media = new MediaType().schema(envelope);
-        Map<String, Example> examples = new LinkedHashMap<>();
-        for (String part : description.split("; (?=[A-Z][A-Z0-9_]+(?:, | or | and |: ))")) {
-            Matcher codes = CODES.matcher(part);
-            if (codes.matches()) {
-                CODE.matcher(codes.group(1)).results().map(java.util.regex.MatchResult::group).forEach(code ->
-                        examples.put(code, new Example().value(envelope(code, codes.group(2)))));
-            }
-        }
-        if (!examples.isEmpty()) {
-            media.examples(examples);
-        }
-        return new ApiResponse().description(description).content(new Content().addMediaType(SchemaResolver.JSON, media));
-    }
-
-    /** Adds the error {@code "CODE: message"} to the answer of {@code status}, which may already document others. */
-    private void addError(Map<String, ApiResponse> byCode, String status, String codeAndMessage) {
-        ApiResponse existing = byCode.get(status);
-        if (existing != null && existing.get$ref() != null) {
-            existing = schemas.components().getResponses().get(existing.get$ref().substring(existing.get$ref().lastIndexOf('/') + 1));
-        }
-        byCode.put(status, error(existing == null ? codeAndMessage : existing.getDescription() + "; " + codeAndMessage));
-    }
-
-    /** A reference to the error answer {@code name} of the components, defined there on first use. */
-    private ApiResponse shared(String name, String description) {
-        schemas.defineResponse(name, error(description));
-        return new ApiResponse().$ref("#/components/responses/" + name);
     }
 
     private Content page(PagedResponse paged) {
@@ -301,16 +230,6 @@ final class OperationReader {
 
     private static boolean hasExample(Content content) {
         return content != null && content.values().stream().anyMatch(m -> m.getExamples() != null && !m.getExamples().isEmpty());
-    }
-
-    private static JsonNode envelope(String code, String message) {
-        ObjectNode error = Json.MAPPER.createObjectNode();
-        error.put("code", code).put("message", message);
-        error.putObject("details");
-        error.put("request_id", "4f0c2a9e-2b1d-4c8e-9a57-0e6f1b3d2c10");
-        ObjectNode envelope = Json.MAPPER.createObjectNode();
-        envelope.set("error", error);
-        return envelope;
     }
 
     /** A parameter example as the type its schema has: numbers and booleans parsed, one text as an array of it, anything else text. */
