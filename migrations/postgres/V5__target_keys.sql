@@ -1,0 +1,13 @@
+-- Every target gets a stable key: the name tools use for it (config files, bulk changes), unique
+-- within its org. Existing targets get their id's text, which is also the default for new targets
+-- created without a key.
+ALTER TABLE targets ADD COLUMN key text;
+UPDATE targets SET key = id::text;
+ALTER TABLE targets ALTER COLUMN key SET NOT NULL;
+ALTER TABLE targets ADD CONSTRAINT targets_key_format CHECK (key ~ '^[A-Za-z0-9_.:/-]{1,128}$');
+
+-- Both uniqueness rules may be deferred to the end of a transaction, so that one bulk change or
+-- config apply can swap names or keys between targets; ordinary statements still check at once.
+ALTER TABLE targets ADD CONSTRAINT targets_key_unique_per_org UNIQUE (org_id, key) DEFERRABLE INITIALLY IMMEDIATE;
+ALTER TABLE targets DROP CONSTRAINT targets_name_unique_per_org;
+ALTER TABLE targets ADD CONSTRAINT targets_name_unique_per_org UNIQUE (org_id, name) DEFERRABLE INITIALLY IMMEDIATE;
