@@ -14,7 +14,6 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +41,11 @@ public final class PgTargetStore {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String KEY_UNIQUE = "targets_key_unique_per_org";
     private static final String NAME_UNIQUE = "targets_name_unique_per_org";
+    static final String INSERT = "INSERT INTO targets (id, org_id, name, kind, spec, interval_s, timeout_ms, regions, tags, enabled, key) "
+            + "VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11) RETURNING " + COLUMNS;
+    static final String UPDATE = "UPDATE targets SET name = $3, kind = $4, spec = $5::text::jsonb, interval_s = $6, timeout_ms = $7, "
+            + "regions = $8, tags = $9, enabled = $10, key = COALESCE($11, key), updated_at = now(), version = version + 1 "
+            + "WHERE id = $1 AND org_id = $2 RETURNING " + COLUMNS;
 
     private final Pool pool;
     private final SpecSealer sealer;
@@ -68,18 +72,16 @@ public final class PgTargetStore {
 
     /** Stores a new target with a fresh UUIDv7 id and version 1; its key is the id's text when the draft has none. */
     public Future<Target> create(OrgId org, TargetDraft draft) {
-        return insert(pool, org, draft);
+        Tuple params = insertParams(org, draft);
+        return one(INSERT, params, draft.name(), params.getString(10)).map(Optional::orElseThrow);
     }
 
-    Future<Target> insert(SqlClient client, OrgId org, TargetDraft draft) {
-        String sql = "INSERT INTO targets (id, org_id, name, kind, spec, interval_s, timeout_ms, regions, tags, enabled, key) "
-                + "VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11) RETURNING " + COLUMNS;
+    /** The parameters of {@link #INSERT} for a new target with a fresh id; its key is the id's text when the draft has none. */
+    Tuple insertParams(OrgId org, TargetDraft draft) {
         TargetId id = TargetId.random();
-        String key = draft.key() == null ? id.toString() : draft.key();
         Tuple params = Tuple.tuple().addUUID(id.value()).addUUID(org.value());
         addDraft(params, id, draft);
-        params.addString(key);
-        return one(client, sql, params, draft.name(), key).map(Optional::orElseThrow);
+        return params.addString(draft.key() == null ? id.toString() : draft.key());
     }
 
     /** The target {@code id} of {@code org}, or empty. */
@@ -94,17 +96,14 @@ public final class PgTargetStore {
      * A draft without a key keeps the stored key.
      */
     public Future<Optional<Target>> update(OrgId org, TargetId id, TargetDraft draft) {
-        return update(pool, org, id, draft);
+        return one(UPDATE, updateParams(org, id, draft), draft.name(), draft.key());
     }
 
-    Future<Optional<Target>> update(SqlClient client, OrgId org, TargetId id, TargetDraft draft) {
-        String sql = "UPDATE targets SET name = $3, kind = $4, spec = $5::text::jsonb, interval_s = $6, timeout_ms = $7, "
-                + "regions = $8, tags = $9, enabled = $10, key = COALESCE($11, key), updated_at = now(), version = version + 1 "
-                + "WHERE id = $1 AND org_id = $2 RETURNING " + COLUMNS;
+    /** The parameters of {@link #UPDATE}. */
+    Tuple updateParams(OrgId org, TargetId id, TargetDraft draft) {
         Tuple params = Tuple.tuple().addUUID(id.value()).addUUID(org.value());
         addDraft(params, id, draft);
-        params.addString(draft.key());
-        return one(client, sql, params, draft.name(), draft.key());
+        return params.addString(draft.key());
     }
 
     /** Deletes target {@code id}; {@code true} when it existed. */
@@ -177,6 +176,13 @@ public final class PgTargetStore {
                 });
     }
 
+    /** Every target of {@code org}, ordered by key. */
+    public Future<List<Target>> listAll(OrgId org) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM targets WHERE org_id = $1 ORDER BY key")
+                .execute(Tuple.of(org.value()))
+                .map(this::all);
+    }
+
     /** Every enabled target of every org and region: the schedule's source of truth. */
     public Future<List<Target>> listEnabled() {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM targets WHERE enabled")
@@ -188,8 +194,8 @@ public final class PgTargetStore {
                 });
     }
 
-    private Future<Optional<Target>> one(SqlClient client, String sql, Tuple params, String name, String key) {
-        return client.preparedQuery(sql).execute(params)
+    private Future<Optional<Target>> one(String sql, Tuple params, String name, String key) {
+        return pool.preparedQuery(sql).execute(params)
                 .recover(error -> Future.failedFuture(conflict(error, name, key)))
                 .map(this::first);
     }

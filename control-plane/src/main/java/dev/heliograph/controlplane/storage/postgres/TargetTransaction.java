@@ -5,12 +5,14 @@ import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetDraft;
 import dev.heliograph.domain.TargetId;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -64,14 +66,34 @@ public final class TargetTransaction {
                 .map(store::all);
     }
 
-    /** Stores a new target as {@link PgTargetStore#create} does. */
-    public Future<Target> create(OrgId org, TargetDraft draft) {
-        return store.insert(conn, org, draft);
+    /** Stores new targets as {@link PgTargetStore#create} does, in one round trip; the targets in draft order. */
+    public Future<List<Target>> createAll(OrgId org, List<TargetDraft> drafts) {
+        return batch(PgTargetStore.INSERT, drafts.stream().map(draft -> store.insertParams(org, draft)).toList());
     }
 
-    /** Replaces a target's settings as {@link PgTargetStore#update} does; empty when it does not exist. */
-    public Future<Optional<Target>> update(OrgId org, TargetId id, TargetDraft draft) {
-        return store.update(conn, org, id, draft);
+    /**
+     * Replaces the settings of existing targets as {@link PgTargetStore#update} does, in one round trip;
+     * the targets in the order given. Fails when one of them does not exist (lock them first).
+     */
+    public Future<List<Target>> updateAll(OrgId org, Map<TargetId, TargetDraft> drafts) {
+        List<Tuple> params = new ArrayList<>(drafts.size());
+        drafts.forEach((id, draft) -> params.add(store.updateParams(org, id, draft)));
+        return batch(PgTargetStore.UPDATE, params);
+    }
+
+    private Future<List<Target>> batch(String sql, List<Tuple> params) {
+        if (params.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        return conn.preparedQuery(sql).executeBatch(params)
+                .recover(error -> Future.failedFuture(PgTargetStore.conflict(error, null, null)))
+                .map(rows -> {
+                    List<Target> written = new ArrayList<>(params.size());
+                    for (RowSet<Row> one = rows; one != null; one = one.next()) {
+                        written.add(store.first(one).orElseThrow(() -> new IllegalStateException("a target to update is gone")));
+                    }
+                    return written;
+                });
     }
 
     /** Deletes the targets in {@code scope}; the ids of those deleted. */
