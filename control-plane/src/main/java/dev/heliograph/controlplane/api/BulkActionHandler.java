@@ -98,7 +98,7 @@ public final class BulkActionHandler {
             case "remove_tag" -> tx.removeTag(org, scope, request.tag());
             case "add_tag" -> tx.addTag(org, scope, request.tag()).compose(changed -> {
                 long over = changed.stream().filter(t -> t.tags().size() > TargetDraft.MAX_TAGS).count();
-                return over == 0 ? Future.succeededFuture(changed) : Future.failedFuture(TargetRequest.validationFailed(List.of(
+                return over == 0 ? Future.succeededFuture(changed) : Future.failedFuture(ApiException.validation(List.of(
                         new FieldError("tag", FieldError.OUT_OF_RANGE, over + " of the targets already have " + TargetDraft.MAX_TAGS
                                 + " tags, the most a target may have"))));
             });
@@ -136,7 +136,7 @@ public final class BulkActionHandler {
             scope = new Scope.Tagged(request.selector().tag());
         }
         if (!errors.isEmpty()) {
-            throw TargetRequest.validationFailed(errors);
+            throw ApiException.validation(errors);
         }
         return scope;
     }

@@ -111,7 +111,7 @@ public final class BulkTargetHandler {
             throw new ApiException(400, "INVALID_FIELD_TYPE", "items must be a list of targets", Map.of("field", "items"));
         }
         if (array.isEmpty() || array.size() > MAX_ITEMS) {
-            throw TargetRequest.validationFailed(List.of(new FieldError("items", FieldError.OUT_OF_RANGE,
+            throw ApiException.validation(List.of(new FieldError("items", FieldError.OUT_OF_RANGE,
                     "items must hold 1 to " + MAX_ITEMS + " targets")));
         }
         List<Item> items = new ArrayList<>(array.size());

@@ -138,7 +138,7 @@ public final class TargetFileHandler {
         });
         JsonNode version = document.path("version");
         if (!version.isInt() || version.intValue() != TargetFileCodec.VERSION) {
-            throw TargetRequest.validationFailed(List.of(new FieldError("version", version.isMissingNode() ? FieldError.REQUIRED
+            throw ApiException.validation(List.of(new FieldError("version", version.isMissingNode() ? FieldError.REQUIRED
                     : FieldError.OUT_OF_RANGE, "version must be " + TargetFileCodec.VERSION)));
         }
         JsonNode targets = document.path("targets");
