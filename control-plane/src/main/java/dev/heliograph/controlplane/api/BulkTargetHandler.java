@@ -90,7 +90,12 @@ public final class BulkTargetHandler {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("created", written.stream().filter(w -> w.action().equals("created")).count());
                     body.put("updated", written.stream().filter(w -> w.action().equals("updated")).count());
-                    body.put("items", written.stream().map(w -> Map.of("action", w.action(), "target", TargetView.of(w.target()))).toList());
+                    body.put("items", written.stream().map(w -> {
+                        Map<String, Object> item = new LinkedHashMap<>();
+                        item.put("action", w.action());
+                        item.put("target", TargetView.of(w.target()));
+                        return item;
+                    }).toList());
                     Responses.json(ctx, 200, body);
                 })
                 .onFailure(error -> ctx.fail(TargetHandler.conflict(error)));

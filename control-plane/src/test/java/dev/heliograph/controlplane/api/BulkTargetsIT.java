@@ -141,6 +141,19 @@ class BulkTargetsIT {
     }
 
     @Test
+    void moreThanAThousandItemsOrNoneAreRefused() {
+        List<ObjectNode> items = new ArrayList<>();
+        for (int i = 0; i < 1001; i++) {
+            items.add(target("over-" + i));
+        }
+        ApiClient.Answer tooMany = api.post("/api/v1/targets:bulk", items(items));
+        assertThat(tooMany.status()).as(tooMany.text()).isEqualTo(422);
+        assertThat(fields(tooMany)).containsExactly("items:OUT_OF_RANGE");
+        assertThat(fields(api.post("/api/v1/targets:bulk", "{\"items\":[]}"))).containsExactly("items:OUT_OF_RANGE");
+        assertThat(api.post("/api/v1/targets:bulk", "{\"targets\":[]}").json().path("error").path("code").asText()).isEqualTo("UNKNOWN_FIELD");
+    }
+
+    @Test
     void oneBadItemAmongManyRejectsTheWholeRequestAndListsEveryBadItem() throws Exception {
         String prefix = "bad-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         List<ObjectNode> items = new ArrayList<>();
