@@ -18,7 +18,10 @@ import dev.heliograph.controlplane.auth.KeyAuthenticator;
 import dev.heliograph.controlplane.auth.PgApiKeyStore;
 import dev.heliograph.controlplane.api.OnDemandHandler;
 import dev.heliograph.controlplane.api.RegionHandler;
+import dev.heliograph.controlplane.api.DashboardHandler;
 import dev.heliograph.controlplane.api.HealthHandler;
+import dev.heliograph.controlplane.api.Idempotency;
+import dev.heliograph.controlplane.api.TagHandler;
 import dev.heliograph.controlplane.api.ResultHandler;
 import dev.heliograph.controlplane.api.TargetHandler;
 import dev.heliograph.controlplane.config.ConfigSource;
@@ -38,7 +41,9 @@ import dev.heliograph.controlplane.secrets.SecretCipher;
 import dev.heliograph.controlplane.secrets.SpecSealer;
 import dev.heliograph.controlplane.secrets.StoredSecrets;
 import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
+import dev.heliograph.controlplane.storage.postgres.PgIdempotencyStore;
 import dev.heliograph.controlplane.storage.postgres.PgMigrations;
+import dev.heliograph.controlplane.storage.postgres.PgTargetOverview;
 import dev.heliograph.controlplane.storage.postgres.PgPools;
 import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
 import dev.heliograph.controlplane.tls.ServerTls;
@@ -92,6 +97,7 @@ public final class ControlPlane {
     private String agentServerDeployment;
     private ConfigReloader reloader;
     private HealthProbes probes;
+    private Idempotency idempotency;
 
     private ControlPlane(Vertx vertx, HeliographConfig config, ConfigSource source, Clock clock, Metrics metrics) {
         this.vertx = vertx;
@@ -224,15 +230,22 @@ public final class ControlPlane {
                             tls.caFingerprint(), clock);
                     AgentHandler agentHandler = new AgentHandler(hub);
                     ResultHandler resultHandler = new ResultHandler(targets, clickhouse, clock);
+                    PgTargetOverview overview = new PgTargetOverview(postgres);
+                    DashboardHandler dashboard = new DashboardHandler(overview, clickhouse, hub, clock, DashboardHandler.MAX_AGE);
+                    idempotency = new Idempotency(vertx, new PgIdempotencyStore(postgres), clock,
+                            Duration.ofHours(config.api().idempotencyTtlH()), Duration.ofSeconds(config.api().idempotencyWaitS()));
                     // The agent server listens once the hub holds the targets.
-                    return registry.start().compose(loaded -> agentServer.listen()).compose(listening -> {
+                    // Expired idempotency keys are pruned once now (a failure is logged, not fatal), then hourly.
+                    return registry.start().compose(loaded -> idempotency.start().otherwiseEmpty())
+                            .compose(pruned -> agentServer.listen()).compose(listening -> {
                         components.healthy(Components.AGENT_SERVER, "listening on " + a.host() + ":" + agentServer.port());
                         io.vertx.core.http.HttpServerOptions apiOptions = config.tls().api()
                                 ? tls.secure(new io.vertx.core.http.HttpServerOptions()) : new io.vertx.core.http.HttpServerOptions();
                         return ApiServer.start(vertx, apiOptions, config.api().host(), config.api().port(),
                                 config.api().maxBodyBytes(), health, metrics.scrapeHandler(),
-                                authenticator, List.of(health, onDemand, targetHandler, resultHandler, regionHandler,
+                                authenticator, idempotency, List.of(health, onDemand, targetHandler, resultHandler, regionHandler,
                                         agentHandler, new ApiKeyHandler(keys, authenticator, clock), new OrgHandler(keys),
+                                        new TagHandler(overview), dashboard,
                                         new BulkTargetHandler(targets, registry, region, live::guard, regions::contains),
                                         new BulkActionHandler(targets, registry),
                                         new TargetFileHandler(targets, registry, region, live::guard, regions::contains)));
@@ -327,6 +340,9 @@ public final class ControlPlane {
     }
 
     private Future<Void> closeResources() {
+        if (idempotency != null) {
+            idempotency.stop();
+        }
         Future<Void> apiClosed = api == null ? Future.succeededFuture() : api.close();
         Future<Void> controlClosed = control == null ? Future.succeededFuture() : control.close();
         return Future.join(apiClosed, controlClosed, closeAgentServer()).transform(v -> {

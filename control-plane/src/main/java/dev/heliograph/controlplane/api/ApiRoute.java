@@ -32,4 +32,11 @@ public @interface ApiRoute {
 
     /** No API key needed (health and readiness). */
     boolean open() default false;
+
+    /**
+     * The route honours {@code Idempotency-Key} ({@link Idempotency}): a repeat with the same key and
+     * request gets the first answer without running the handler again. The handler must answer
+     * through {@link Responses} or fail the context, so that its answer can be stored.
+     */
+    boolean idempotent() default false;
 }

@@ -56,7 +56,18 @@ public final class ApiRoutes {
 
     /** Mounts every declared route of {@code handlers} on {@code router}, behind {@code authenticator}. */
     public static void mount(Router router, Authenticator authenticator, List<?> handlers) {
+        mount(router, authenticator, null, handlers);
+    }
+
+    /**
+     * Like the other; routes declared {@link ApiRoute#idempotent()} run through {@code idempotency}
+     * (throws {@link IllegalArgumentException} for such a route when it is {@code null}).
+     */
+    public static void mount(Router router, Authenticator authenticator, Idempotency idempotency, List<?> handlers) {
         for (Declared declared : declared(handlers)) {
+            if (declared.route().idempotent() && idempotency == null) {
+                throw new IllegalArgumentException(declared.name() + " is idempotent but no Idempotency was given");
+            }
             MethodHandle invoke = handle(declared);
             ApiRoute spec = declared.route();
             Route route = router.routeWithRegex(HttpMethod.valueOf(spec.method()), regex(spec.path())).setName(declared.name());
@@ -84,7 +95,11 @@ public final class ApiRoutes {
                             }
                             ctx.put(CALLER, caller);
                             try {
-                                run(invoke, declared.handler(), ctx);
+                                if (spec.idempotent()) {
+                                    idempotency.run(ctx, declared.name(), () -> run(invoke, declared.handler(), ctx));
+                                } else {
+                                    run(invoke, declared.handler(), ctx);
+                                }
                             } catch (RuntimeException e) {
                                 ctx.fail(e);
                             }

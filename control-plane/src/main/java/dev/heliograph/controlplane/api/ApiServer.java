@@ -52,20 +52,24 @@ public final class ApiServer {
      */
     public static Future<ApiServer> start(Vertx vertx, String host, int port, long maxBodyBytes, HealthHandler health,
                                           Handler<RoutingContext> metrics, Authenticator auth, List<?> handlers) {
-        return start(vertx, new io.vertx.core.http.HttpServerOptions(), host, port, maxBodyBytes, health, metrics, auth, handlers);
+        return start(vertx, new io.vertx.core.http.HttpServerOptions(), host, port, maxBodyBytes, health, metrics, auth, null,
+                handlers);
     }
 
-    /** Like the other, with server {@code options} (e.g. TLS when {@code tls.api} is on). */
+    /**
+     * Like the other, with server {@code options} (e.g. TLS when {@code tls.api} is on) and the
+     * {@code idempotency} of routes declared {@link ApiRoute#idempotent()} ({@code null} when none is).
+     */
     public static Future<ApiServer> start(Vertx vertx, io.vertx.core.http.HttpServerOptions options, String host, int port,
                                           long maxBodyBytes, HealthHandler health, Handler<RoutingContext> metrics,
-                                          Authenticator auth, List<?> handlers) {
+                                          Authenticator auth, Idempotency idempotency, List<?> handlers) {
         Router router = Router.router(vertx);
         router.route().handler(ApiServer::tagRequest);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         router.route("/api/*").handler(ctx -> withRequestId(ctx, ctx::next)); // the body handler resumes later
         health.mount(router);
         router.get("/metrics").handler(metrics);
-        ApiRoutes.mount(router, auth, handlers);
+        ApiRoutes.mount(router, auth, idempotency, handlers);
         FailureHandler failures = new FailureHandler();
         router.route().failureHandler(failures);
         router.errorHandler(404, failures);

@@ -64,7 +64,7 @@ public final class BulkActionHandler {
      * {@code ids}, {@code ids[2]}, {@code selector}, {@code selector.tag}, {@code tag}), also when
      * {@code add_tag} would give a target more than 32 tags; 400 for a malformed body or unknown fields.
      */
-    @ApiRoute(method = "POST", path = "/api/v1/targets:bulk-action", role = Role.EDITOR)
+    @ApiRoute(method = "POST", path = "/api/v1/targets:bulk-action", role = Role.EDITOR, idempotent = true)
     private void bulkAction(RoutingContext ctx) {
         JsonNode body = JsonBody.tree(ctx);
         if (!body.isObject()) {

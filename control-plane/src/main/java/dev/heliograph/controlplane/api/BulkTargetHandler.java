@@ -79,7 +79,7 @@ public final class BulkTargetHandler {
      * {@code TARGET_NAME_TAKEN} / {@code TARGET_KEY_TAKEN} when an item's name or key belongs to a
      * target outside the request (code {@code TAKEN} in the same details); 400 for a malformed body.
      */
-    @ApiRoute(method = "POST", path = "/api/v1/targets:bulk", role = Role.EDITOR)
+    @ApiRoute(method = "POST", path = "/api/v1/targets:bulk", role = Role.EDITOR, idempotent = true)
     private void bulk(RoutingContext ctx) {
         ItemErrors errors = new ItemErrors("items");
         List<Item> items = items(JsonBody.tree(ctx), errors);

@@ -37,10 +37,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
         if ("UNAUTHENTICATED".equals(error.code())) {
             ctx.response().putHeader("www-authenticate", "Bearer realm=\"heliograph\""); // RFC 6750 section 3
         }
-        ctx.response()
-                .setStatusCode(error.status())
-                .putHeader("content-type", "application/json; charset=utf-8")
-                .end(Json.MAPPER.valueToTree(Map.of("error", body)).toString());
+        // Through Responses.send, so that an idempotent request's error answer is stored too.
+        Responses.send(ctx, error.status(), Responses.JSON,
+                io.vertx.core.buffer.Buffer.buffer(Json.MAPPER.valueToTree(Map.of("error", body)).toString()));
     }
 
     private static ApiException toApiException(RoutingContext ctx) {

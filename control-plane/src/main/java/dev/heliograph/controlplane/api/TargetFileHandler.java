@@ -84,7 +84,7 @@ public final class TargetFileHandler {
      * 400 {@code MALFORMED_YAML}/{@code MALFORMED_JSON}, {@code UNKNOWN_FIELD}, {@code INVALID_PARAMETER};
      * 415 for another content type.
      */
-    @ApiRoute(method = "POST", path = "/api/v1/targets:apply", role = Role.EDITOR)
+    @ApiRoute(method = "POST", path = "/api/v1/targets:apply", role = Role.EDITOR, idempotent = true)
     private void apply(RoutingContext ctx) {
         TargetFileCodec.Format format = TargetFileCodec.Format.ofContentType(ctx.request().getHeader("content-type"));
         if (format == null) {

@@ -46,7 +46,13 @@ public final class TargetHandler {
     }
 
 
-    @ApiRoute(method = "POST", path = "/api/v1/targets", role = Role.EDITOR)
+    /**
+     * {@code POST /api/v1/targets}: creates a target from a {@link TargetRequest} body; 201 with the
+     * target ({@link TargetView}) and {@code Location}. Honours {@code Idempotency-Key}
+     * ({@link Idempotency}): a retry with the same key and body gets the same answer and creates
+     * nothing more.
+     */
+    @ApiRoute(method = "POST", path = "/api/v1/targets", role = Role.EDITOR, idempotent = true)
     private void create(RoutingContext ctx) {
         TargetDraft draft = request(ctx).toDraft(defaultRegion, guard.get(), regionExists, null, store.canStoreSecrets());
         store.create(ApiServer.org(ctx), draft)

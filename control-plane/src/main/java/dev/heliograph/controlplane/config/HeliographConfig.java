@@ -22,9 +22,11 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
      * REST API listener. {@code port} 0 picks a free port. {@code max_body_bytes}: request body limit.
      * {@code bootstrap_key}: the admin key that the first start creates for the operator org when it
      * has no key yet (blank = a random key, printed once); must look like {@code hg_key_} followed by
-     * 32..128 characters of {@code [A-Za-z0-9_-]}.
+     * 32..128 characters of {@code [A-Za-z0-9_-]}. {@code idempotency_ttl_h}: how long an
+     * {@code Idempotency-Key} and its answer are kept, hours (1..720); {@code idempotency_wait_s}: how
+     * long a repeat waits for the first request with its key to finish before 409, seconds (0..300).
      */
-    public record Api(String host, int port, int maxBodyBytes, String bootstrapKey) {
+    public record Api(String host, int port, int maxBodyBytes, String bootstrapKey, int idempotencyTtlH, int idempotencyWaitS) {
     }
 
     /**
@@ -176,7 +178,7 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
     /** Defaults for every key. */
     public static HeliographConfig defaults() {
         return new HeliographConfig(
-                new Api("127.0.0.1", 8080, 1024 * 1024, ""),
+                new Api("127.0.0.1", 8080, 1024 * 1024, "", 24, 10),
                 new Control("127.0.0.1", 8082),
                 new Postgres("127.0.0.1", 5432, "heliograph", "heliograph", "heliograph", 8),
                 new ClickHouse("http://127.0.0.1:8123", "heliograph", "default", "", 30_000),
@@ -202,6 +204,8 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
         if (!isBlank(api.bootstrapKey) && !api.bootstrapKey.matches("hg_key_[A-Za-z0-9_-]{32,128}")) {
             errors.add("api.bootstrap_key must be hg_key_ followed by 32..128 characters of A-Z a-z 0-9 _ -");
         }
+        range(errors, "api.idempotency_ttl_h", api.idempotencyTtlH, 1, 720);
+        range(errors, "api.idempotency_wait_s", api.idempotencyWaitS, 0, 300);
         required(errors, "control.host", control.host);
         range(errors, "control.port", control.port, 0, 65535);
         required(errors, "postgres.host", postgres.host);

@@ -61,6 +61,23 @@ class ApiRoutesTest {
         }
     }
 
+    static final class Idempotent {
+        @ApiRoute(method = "POST", path = "/api/v1/things:bulk", idempotent = true)
+        private void bulk(RoutingContext ctx) {
+        }
+    }
+
+    @Test
+    void anIdempotentRouteNeedsAnIdempotencyToBeMounted() {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            assertThatThrownBy(() -> ApiRoutes.mount(io.vertx.ext.web.Router.router(vertx), header -> null, List.of(new Idempotent())))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("POST /api/v1/things:bulk is idempotent");
+        } finally {
+            vertx.close();
+        }
+    }
+
     @Test
     void rolesIncludeTheOnesBelow() {
         assertThat(Role.ADMIN.allows(Role.EDITOR)).isTrue();

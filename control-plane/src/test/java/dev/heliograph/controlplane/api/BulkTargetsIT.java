@@ -248,6 +248,28 @@ class BulkTargetsIT {
     }
 
     @Test
+    void aBulkRequestRepeatedWithItsIdempotencyKeyRunsOnce() throws Exception {
+        String prefix = "idem-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        String body = items(List.of(target(prefix + "a"), target(prefix + "b")));
+        String key = UUID.randomUUID().toString();
+        java.util.function.Supplier<ApiClient.Answer> send = () -> api.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(api.base() + "/api/v1/targets:bulk")).header("content-type", "application/json")
+                .header("idempotency-key", key).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+        ApiClient.Answer first = send.get();
+        ApiClient.Answer again = send.get();
+        assertThat(first.status()).as(first.text()).isEqualTo(200);
+        assertThat(again.text()).isEqualTo(first.text());
+        try (Connection pg = services.postgres();
+             PreparedStatement sql = pg.prepareStatement("SELECT count(*) FROM targets WHERE name LIKE ?")) {
+            sql.setString(1, prefix + "%");
+            try (ResultSet rows = sql.executeQuery()) {
+                rows.next();
+                assertThat(rows.getLong(1)).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
     void badBulkActionsListEveryProblem() {
         ApiClient.Answer both = api.post("/api/v1/targets:bulk-action",
                 "{\"action\":\"paint\",\"ids\":[\"nope\"],\"selector\":{\"tag\":\"x\"}}");

@@ -126,7 +126,9 @@ class TenantIsolationIT {
                 new Row("GET /api/v1/agents", "GET", "/api/v1/agents", null, Expect.OPERATOR_ONLY),
                 new Row("GET /api/v1/agents/{id}", "GET", "/api/v1/agents/" + UUID.randomUUID(), null, Expect.OPERATOR_ONLY),
                 new Row("DELETE /api/v1/agents/{id}", "DELETE", "/api/v1/agents/" + UUID.randomUUID(), null, Expect.OPERATOR_ONLY),
-                new Row("GET /api/v1/health", "GET", "/api/v1/health", null, Expect.OWN_DATA_ONLY));
+                new Row("GET /api/v1/health", "GET", "/api/v1/health", null, Expect.OWN_DATA_ONLY),
+                new Row("GET /api/v1/tags", "GET", "/api/v1/tags", null, Expect.OWN_DATA_ONLY),
+                new Row("GET /api/v1/dashboard", "GET", "/api/v1/dashboard", null, Expect.OWN_DATA_ONLY));
     }
 
     @Test

@@ -222,6 +222,38 @@ public final class ClickHouseResultStore implements AutoCloseable {
         });
     }
 
+    /**
+     * The newest result of each (target, region) of {@code org} among checks that started within
+     * {@code [from, to]} (second precision): one {@code argMax} over the raw results, in no order.
+     */
+    public Future<List<LatestResult>> latestResults(OrgId org, Instant from, Instant to) {
+        String sql = "SELECT toString(target_id) AS target, region, toString(argMax(status, started_at_ms)) AS last_status, "
+                + "max(started_at_ms) AS last_ms FROM check_results WHERE org_id = " + ClickHouseSql.uuid(org.value())
+                + " AND started_at >= " + ClickHouseSql.dateTime(from.getEpochSecond())
+                + " AND started_at <= " + ClickHouseSql.dateTime(to.getEpochSecond())
+                + " GROUP BY target_id, region FORMAT JSONEachRow";
+        return blocking(() -> {
+            List<LatestResult> latest = new ArrayList<>();
+            for (JsonNode row : query(sql)) {
+                latest.add(new LatestResult(TargetId.parse(row.path("target").asText()), new RegionId(row.path("region").asText()),
+                        Status.fromWire(row.path("last_status").asText()), Instant.ofEpochMilli(row.path("last_ms").asLong())));
+            }
+            return latest;
+        });
+    }
+
+    /** Checks of {@code org} in the minute that starts at {@code minute} (rounded down to whole minutes), from the rollup. */
+    public Future<CheckCounts> checksInMinute(OrgId org, Instant minute) {
+        long start = minute.getEpochSecond() / 60 * 60;
+        String sql = "SELECT countMerge(checks) AS n_checks, sumMerge(up_checks) AS n_up FROM check_results_1m WHERE org_id = "
+                + ClickHouseSql.uuid(org.value()) + " AND minute = " + ClickHouseSql.dateTime(start) + " FORMAT JSONEachRow";
+        return blocking(() -> {
+            List<JsonNode> rows = query(sql);
+            JsonNode row = rows.isEmpty() ? Json.MAPPER.missingNode() : rows.getFirst();
+            return new CheckCounts(Instant.ofEpochSecond(start), row.path("n_checks").asLong(), row.path("n_up").asLong());
+        });
+    }
+
     /** Counts rows of {@code check_results} for one target (diagnostics and tests). */
     public Future<Long> count(OrgId org, TargetId target) {
         String sql = "SELECT count() AS n FROM check_results WHERE org_id = " + ClickHouseSql.uuid(org.value())
