@@ -89,6 +89,17 @@ final class ApplyPlan {
                 steps.add(new Step(key, fields.isEmpty() ? UNCHANGED : UPDATE, fields, current, draft));
             }
         }
+        int notInFile = notInFile(existing, keys, names, prune, steps, taken);
+        steps.sort(Comparator.comparing(Step::key));
+        return new ApplyPlan(steps, notInFile);
+    }
+
+    /**
+     * The org's targets whose keys the file lacks: a {@code delete} step each with {@code prune};
+     * otherwise counted, and their names, when a file target wants one, recorded in {@code taken}.
+     */
+    private static int notInFile(List<Target> existing, Map<String, Integer> keys, Map<String, Integer> names, boolean prune,
+                                 List<Step> steps, ItemErrors taken) {
         int notInFile = 0;
         for (Target target : existing) {
             if (keys.containsKey(target.key())) {
@@ -96,17 +107,16 @@ final class ApplyPlan {
             }
             if (prune) {
                 steps.add(new Step(target.key(), DELETE, List.of(), target, null));
-            } else {
-                notInFile++;
-                Integer user = names.get(target.name());
-                if (user != null) {
-                    taken.add(user, "name", ItemErrors.TAKEN, "the target with key '" + target.key() + "', which is not in the file, "
-                            + "is named '" + target.name() + "' (rename it, or apply with prune to delete it)");
-                }
+                continue;
+            }
+            notInFile++;
+            Integer user = names.get(target.name());
+            if (user != null) {
+                taken.add(user, "name", ItemErrors.TAKEN, "the target with key '" + target.key() + "', which is not in the file, "
+                        + "is named '" + target.name() + "' (rename it, or apply with prune to delete it)");
             }
         }
-        steps.sort(Comparator.comparing(Step::key));
-        return new ApplyPlan(steps, notInFile);
+        return notInFile;
     }
 
     /** The steps, sorted by key. */
