@@ -8,6 +8,9 @@ import dev.heliograph.controlplane.agents.AgentStore;
 import dev.heliograph.controlplane.agents.RegionCatalog;
 import dev.heliograph.controlplane.api.AgentHandler;
 import dev.heliograph.controlplane.api.ApiServer;
+import dev.heliograph.controlplane.api.BulkActionHandler;
+import dev.heliograph.controlplane.api.BulkTargetHandler;
+import dev.heliograph.controlplane.api.TargetFileHandler;
 import dev.heliograph.controlplane.api.ApiKeyHandler;
 import dev.heliograph.controlplane.api.OrgHandler;
 import dev.heliograph.controlplane.auth.ApiKeys;
@@ -242,7 +245,10 @@ public final class ControlPlane {
                                 config.api().maxBodyBytes(), health, metrics.scrapeHandler(),
                                 authenticator, idempotency, List.of(health, onDemand, targetHandler, resultHandler, regionHandler,
                                         agentHandler, new ApiKeyHandler(keys, authenticator, clock), new OrgHandler(keys),
-                                        new TagHandler(overview), dashboard));
+                                        new TagHandler(overview), dashboard,
+                                        new BulkTargetHandler(targets, registry, region, live::guard, regions::contains),
+                                        new BulkActionHandler(targets, registry),
+                                        new TargetFileHandler(targets, registry, region, live::guard, regions::contains)));
                     }).compose(server -> {
                         api = server;
                         components.healthy(Components.API_SERVER, "listening on " + config.api().host() + ":" + server.port());

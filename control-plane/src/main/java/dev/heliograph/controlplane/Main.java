@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
 @Command(name = "heliograph", mixinStandardHelpOptions = true, version = "heliograph 0.1.0",
         description = "Distributed health-check platform.",
         subcommands = {Main.ControlPlaneCommand.class, Main.AgentCommand.class, Main.SecretsCommand.class, TlsCommand.class,
-                AdminCommand.class})
+                AdminCommand.class, TargetsCommand.class})
 public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -11,12 +11,14 @@ import java.util.regex.Pattern;
  * What an operator sends to create or replace a target, before it has an id. {@link #validate()}
  * lists every problem at once, with the API's field names.
  *
+ * @param key       the target's key, 1..128 characters of {@code [A-Za-z0-9_.:/-]}, unique within the
+ *                  org; {@code null} keeps the stored key on a replace and means the id's text on create
  * @param intervalS seconds between checks from each region, 1..86400
  * @param timeoutMs ms one check may take, 1..120000 and below the interval
  * @param regions   regions the target is checked from; empty means the control plane's own region
  * @param tags      free labels, at most 32, each 1..64 characters of {@code [A-Za-z0-9_.:/=-]}
  */
-public record TargetDraft(String name, CheckSpec spec, int intervalS, int timeoutMs, List<RegionId> regions,
+public record TargetDraft(String key, String name, CheckSpec spec, int intervalS, int timeoutMs, List<RegionId> regions,
                           Set<String> tags, boolean enabled) {
     /** Shortest interval between checks, s. */
     public static final int MIN_INTERVAL_S = 1;
@@ -27,7 +29,11 @@ public record TargetDraft(String name, CheckSpec spec, int intervalS, int timeou
     /** Most tags on one target. */
     public static final int MAX_TAGS = 32;
 
+    /** Longest key, characters. */
+    public static final int MAX_KEY_LENGTH = 128;
+
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_.:/=-]{1,64}");
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.:/-]{1," + MAX_KEY_LENGTH + "}");
 
     public TargetDraft {
         regions = regions == null ? List.of() : List.copyOf(new LinkedHashSet<>(regions));
@@ -35,9 +41,36 @@ public record TargetDraft(String name, CheckSpec spec, int intervalS, int timeou
         tags = tags == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(tags));
     }
 
+    /** A draft without a key: the stored key stays on a replace, a new target gets its id's text. */
+    public TargetDraft(String name, CheckSpec spec, int intervalS, int timeoutMs, List<RegionId> regions, Set<String> tags,
+                       boolean enabled) {
+        this(null, name, spec, intervalS, timeoutMs, regions, tags, enabled);
+    }
+
+    /** Whether {@code key} is a well-formed target key: 1..128 characters of {@code [A-Za-z0-9_.:/-]}. */
+    public static boolean validKey(String key) {
+        return key != null && KEY.matcher(key).matches();
+    }
+
+    /** Whether {@code tag} is a well-formed tag: 1..64 characters of {@code [A-Za-z0-9_.:/=-]}. */
+    public static boolean validTag(String tag) {
+        return tag != null && TAG.matcher(tag).matches();
+    }
+
+    /** This draft with {@code newKey} as its key. */
+    public TargetDraft withKey(String newKey) {
+        return new TargetDraft(newKey, name, spec, intervalS, timeoutMs, regions, tags, enabled);
+    }
+
     /** Every problem of this draft; empty when it may be stored. */
     public List<FieldError> validate() {
         List<FieldError> errors = new ArrayList<>();
+        if (key != null && !validKey(key)) {
+            errors.add(key.isEmpty() || key.length() <= MAX_KEY_LENGTH
+                    ? new FieldError("key", FieldError.INVALID_FORMAT, "key must be 1-" + MAX_KEY_LENGTH
+                            + " characters of letters, digits and _.:/-")
+                    : new FieldError("key", FieldError.TOO_LONG, "key must be at most " + MAX_KEY_LENGTH + " characters"));
+        }
         if (name == null || name.isBlank()) {
             errors.add(new FieldError("name", FieldError.REQUIRED, "name is required"));
         } else if (name.length() > 200) {
@@ -65,7 +98,7 @@ public record TargetDraft(String name, CheckSpec spec, int intervalS, int timeou
             errors.add(new FieldError("tags", FieldError.OUT_OF_RANGE, "at most " + MAX_TAGS + " tags"));
         }
         for (String tag : tags) {
-            if (tag == null || !TAG.matcher(tag).matches()) {
+            if (!validTag(tag)) {
                 errors.add(new FieldError("tags", FieldError.INVALID_FORMAT,
                         "tag '" + tag + "' must be 1-64 characters of letters, digits and _.:/=-"));
             }

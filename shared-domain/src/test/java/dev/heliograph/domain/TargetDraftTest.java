@@ -63,4 +63,27 @@ class TargetDraftTest {
         assertThat(spec.acceptsStatus(204)).isTrue();
         assertThat(spec.acceptsStatus(301)).isFalse();
     }
+
+    @ParameterizedTest(name = "key \"{0}\" is accepted")
+    @CsvSource({"a", "web-1", "prod/eu:api_v2.health", "0190f1e2-7a6b-7c3d-8e9f-0123456789ab"})
+    void wellFormedKeysAreAccepted(String key) {
+        TargetDraft draft = draft("api", HttpSpec.get("https://example.com/"), 30, 5000, Set.of()).withKey(key);
+        assertThat(draft.validate()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "key \"{0}\" → {1}")
+    @CsvSource(delimiter = '|', value = {"'' | INVALID_FORMAT", "has space | INVALID_FORMAT", "tag=value | INVALID_FORMAT",
+            "caf\u00e9 | INVALID_FORMAT"})
+    void malformedKeysAreFieldErrors(String key, String code) {
+        List<FieldError> errors = draft("api", HttpSpec.get("https://example.com/"), 30, 5000, Set.of()).withKey(key).validate();
+        assertThat(errors).extracting(FieldError::field, FieldError::code).containsExactly(org.assertj.core.groups.Tuple.tuple("key", code));
+    }
+
+    @Test
+    void keysAreAtMost128Characters() {
+        TargetDraft base = draft("api", HttpSpec.get("https://example.com/"), 30, 5000, Set.of());
+        assertThat(base.withKey("k".repeat(128)).validate()).isEmpty();
+        assertThat(base.withKey("k".repeat(129)).validate()).extracting(FieldError::code).containsExactly(FieldError.TOO_LONG);
+        assertThat(base.validate()).as("no key: the id's text is used").isEmpty();
+    }
 }

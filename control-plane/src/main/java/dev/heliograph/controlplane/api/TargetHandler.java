@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.heliograph.controlplane.registry.TargetRegistry;
 import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
 import dev.heliograph.controlplane.storage.postgres.TargetFilter;
+import dev.heliograph.controlplane.storage.postgres.TargetKeyTakenException;
 import dev.heliograph.controlplane.storage.postgres.TargetNameTakenException;
 import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.OrgId;
@@ -223,11 +224,18 @@ public final class TargetHandler {
     }
 
     private static void fail(RoutingContext ctx, Throwable error) {
+        ctx.fail(conflict(error));
+    }
+
+    /** 409 {@code TARGET_NAME_TAKEN} or {@code TARGET_KEY_TAKEN} for a duplicate name or key; other errors unchanged. */
+    static Throwable conflict(Throwable error) {
         if (error instanceof TargetNameTakenException taken) {
-            ctx.fail(new ApiException(409, "TARGET_NAME_TAKEN", taken.getMessage(), Map.of("field", "name")));
-        } else {
-            ctx.fail(error);
+            return new ApiException(409, "TARGET_NAME_TAKEN", taken.getMessage(), Map.of("field", "name"));
         }
+        if (error instanceof TargetKeyTakenException taken) {
+            return new ApiException(409, "TARGET_KEY_TAKEN", taken.getMessage(), Map.of("field", "key"));
+        }
+        return error;
     }
 
     /** The target {@code id} of the caller's org, or a failed future with 404 {@code TARGET_NOT_FOUND}. */

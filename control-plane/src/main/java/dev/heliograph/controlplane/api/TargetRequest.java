@@ -26,7 +26,8 @@ import java.util.function.Predicate;
  * defaults: {@code interval_s} 60, {@code timeout_ms} the smaller of 10000 and half the interval,
  * {@code regions} the control plane's region, no tags, enabled. A host given as an IP literal that
  * the SSRF guard refuses is a validation error ({@code BLOCKED_ADDRESS}), and so is a region that
- * does not exist ({@code UNKNOWN_REGION}).
+ * does not exist ({@code UNKNOWN_REGION}). {@code key} is optional: a new target without one gets its
+ * id's text, a replace without one keeps the stored key.
  *
  * <p>Secret-capable spec fields (header values, {@code body}, {@code basic_auth.password}) are a
  * string or {@code {"value": "...", "secret": true|false}}; see {@link SecretFields} for
@@ -34,6 +35,9 @@ import java.util.function.Predicate;
  */
 @Schema(description = "The settings of a target (create, replace, test).")
 public record TargetRequest(
+        @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "the target's stable name for tools: "
+                + "1..128 characters of [A-Za-z0-9_.:/-], unique within the org; default on create the id's text, on "
+                + "replace the stored key") String key,
         @Schema(description = "1..200 characters, unique within the org", example = "example health") String name,
         @Schema(allowableValues = {"http", "tcp"}) String kind,
         @Schema(types = "object", description = SPEC_DOC) JsonNode spec,
@@ -75,6 +79,29 @@ public record TargetRequest(
      */
     public TargetDraft toDraft(RegionId defaultRegion, AddressGuard guard, Predicate<RegionId> regionExists,
                                CheckSpec stored, boolean canStoreSecrets) {
+        Validated validated = validate(defaultRegion, guard, regionExists, stored, canStoreSecrets);
+        if (!validated.errors().isEmpty()) {
+            throw validationFailed(validated.errors());
+        }
+        return validated.draft();
+    }
+
+    /**
+     * The draft, or every field error of this request.
+     *
+     * @param draft  the validated draft; {@code null} when there are errors
+     * @param errors every field error, with the API's field paths ({@code spec.url}); empty when valid
+     */
+    public record Validated(TargetDraft draft, List<FieldError> errors) {
+    }
+
+    /**
+     * Validates like {@link #toDraft(RegionId, AddressGuard, Predicate, CheckSpec, boolean)}, but
+     * returns the field errors instead of throwing them. Still throws {@link ApiException} 400 for
+     * unknown or mistyped spec fields.
+     */
+    public Validated validate(RegionId defaultRegion, AddressGuard guard, Predicate<RegionId> regionExists,
+                              CheckSpec stored, boolean canStoreSecrets) {
         List<FieldError> errors = new ArrayList<>();
         CheckSpec parsed = parseSpec(errors, stored);
         if (parsed != null && !canStoreSecrets) {
@@ -105,15 +132,12 @@ public record TargetRequest(
                 }
             }
         }
-        TargetDraft draft = new TargetDraft(name, parsed, interval, timeout, regionIds,
+        TargetDraft draft = new TargetDraft(key, name, parsed, interval, timeout, regionIds,
                 tags == null ? null : new HashSet<>(tags), enabled == null || enabled);
         draft.validate().stream()
                 .filter(error -> parsed != null || !error.field().equals("spec"))
                 .forEach(errors::add);
-        if (!errors.isEmpty()) {
-            throw validationFailed(errors);
-        }
-        return draft;
+        return errors.isEmpty() ? new Validated(draft, List.of()) : new Validated(null, List.copyOf(errors));
     }
 
     private CheckSpec parseSpec(List<FieldError> errors, CheckSpec stored) {
@@ -155,7 +179,7 @@ public record TargetRequest(
     /** The fields without the spec, which may hold secrets. */
     @Override
     public String toString() {
-        return "TargetRequest[name=" + name + ", kind=" + kind + ", intervalS=" + intervalS + ", timeoutMs=" + timeoutMs
+        return "TargetRequest[key=" + key + ", name=" + name + ", kind=" + kind + ", intervalS=" + intervalS + ", timeoutMs=" + timeoutMs
                 + ", regions=" + regions + ", tags=" + tags + ", enabled=" + enabled + "]";
     }
 

@@ -12,14 +12,16 @@ import java.util.List;
  * A target as the API shows it. Times are RFC 3339 UTC. A secret field of the spec is shown as
  * {@code {"value": "***", "secret": true}}, never with its value.
  */
-public record TargetView(String id, String name, @Schema(allowableValues = {"http", "tcp"}) String kind,
+public record TargetView(String id,
+                         @Schema(description = "the target's stable name for tools, unique within the org") String key,
+                         String name, @Schema(allowableValues = {"http", "tcp"}) String kind,
                          @Schema(types = "object", description = "the kind's settings with defaults filled in; secret values as "
                                  + "{\"value\": \"***\", \"secret\": true}") JsonNode spec, long intervalS, long timeoutMs,
                          List<String> regions, List<String> tags, boolean enabled, Instant createdAt,
                          Instant updatedAt, long version) {
     /** The view of {@code target}. */
     public static TargetView of(Target target) {
-        return new TargetView(target.id().toString(), target.name(), target.kind().wire(),
+        return new TargetView(target.id().toString(), target.key(), target.name(), target.kind().wire(),
                 SpecCodec.masked(target.spec()), target.interval().toSeconds(), target.timeout().toMillis(),
                 target.regions().stream().map(RegionId::value).toList(), target.tags().stream().sorted().toList(),
                 target.enabled(), target.createdAt(), target.updatedAt(), target.version());

@@ -25,19 +25,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Targets in PostgreSQL. Every method that serves an API request takes the caller's {@link OrgId}
  * and filters by it, so an id from a request can never reach another tenant's row. Failures are
- * failed futures: {@link TargetNameTakenException} for a duplicate name, the driver's exception
- * otherwise. Secret values of specs are stored encrypted by a {@link SpecSealer} and come back
+ * failed futures: {@link TargetNameTakenException} for a duplicate name, {@link TargetKeyTakenException}
+ * for a duplicate key, the driver's exception otherwise. Secret values of specs are stored encrypted by a {@link SpecSealer} and come back
  * decrypted; {@link SecretKeyException} when they cannot be (no key, wrong key).
  */
 public final class PgTargetStore {
     // spec travels as text: the driver would send a Java String as a JSON string, not as an object.
-    private static final String COLUMNS =
-            "id, org_id, name, kind, spec::text AS spec, interval_s, timeout_ms, regions, tags, enabled, created_at, updated_at, version";
+    static final String COLUMNS =
+            "id, org_id, key, name, kind, spec::text AS spec, interval_s, timeout_ms, regions, tags, enabled, created_at, updated_at, version";
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String KEY_UNIQUE = "targets_key_unique_per_org";
+    private static final String NAME_UNIQUE = "targets_name_unique_per_org";
+    static final String INSERT = "INSERT INTO targets (id, org_id, name, kind, spec, interval_s, timeout_ms, regions, tags, enabled, key) "
+            + "VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11) RETURNING " + COLUMNS;
+    static final String UPDATE = "UPDATE targets SET name = $3, kind = $4, spec = $5::text::jsonb, interval_s = $6, timeout_ms = $7, "
+            + "regions = $8, tags = $9, enabled = $10, key = COALESCE($11, key), updated_at = now(), version = version + 1 "
+            + "WHERE id = $1 AND org_id = $2 RETURNING " + COLUMNS;
 
     private final Pool pool;
     private final SpecSealer sealer;
@@ -52,14 +60,28 @@ public final class PgTargetStore {
         return sealer.canSeal();
     }
 
-    /** Stores a new target with a fresh UUIDv7 id and version 1. */
+    /**
+     * Runs {@code work} in one Postgres transaction: committed when its future succeeds, rolled back
+     * when it fails (with its failure). A duplicate name or key found at commit fails it with
+     * {@link TargetNameTakenException} or {@link TargetKeyTakenException}.
+     */
+    public <T> Future<T> inTransaction(Function<TargetTransaction, Future<T>> work) {
+        return pool.withTransaction(conn -> work.apply(new TargetTransaction(this, conn)))
+                .recover(error -> Future.failedFuture(conflict(error, null, null)));
+    }
+
+    /** Stores a new target with a fresh UUIDv7 id and version 1; its key is the id's text when the draft has none. */
     public Future<Target> create(OrgId org, TargetDraft draft) {
-        String sql = "INSERT INTO targets (id, org_id, name, kind, spec, interval_s, timeout_ms, regions, tags, enabled) "
-                + "VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10) RETURNING " + COLUMNS;
+        Tuple params = insertParams(org, draft);
+        return one(INSERT, params, draft.name(), params.getString(10)).map(Optional::orElseThrow);
+    }
+
+    /** The parameters of {@link #INSERT} for a new target with a fresh id; its key is the id's text when the draft has none. */
+    Tuple insertParams(OrgId org, TargetDraft draft) {
         TargetId id = TargetId.random();
         Tuple params = Tuple.tuple().addUUID(id.value()).addUUID(org.value());
         addDraft(params, id, draft);
-        return one(sql, params, draft.name()).map(Optional::orElseThrow);
+        return params.addString(draft.key() == null ? id.toString() : draft.key());
     }
 
     /** The target {@code id} of {@code org}, or empty. */
@@ -69,14 +91,19 @@ public final class PgTargetStore {
                 .map(this::first);
     }
 
-    /** Replaces the settings of target {@code id}, bumping its version; empty when it does not exist. */
+    /**
+     * Replaces the settings of target {@code id}, bumping its version; empty when it does not exist.
+     * A draft without a key keeps the stored key.
+     */
     public Future<Optional<Target>> update(OrgId org, TargetId id, TargetDraft draft) {
-        String sql = "UPDATE targets SET name = $3, kind = $4, spec = $5::text::jsonb, interval_s = $6, timeout_ms = $7, "
-                + "regions = $8, tags = $9, enabled = $10, updated_at = now(), version = version + 1 "
-                + "WHERE id = $1 AND org_id = $2 RETURNING " + COLUMNS;
+        return one(UPDATE, updateParams(org, id, draft), draft.name(), draft.key());
+    }
+
+    /** The parameters of {@link #UPDATE}. */
+    Tuple updateParams(OrgId org, TargetId id, TargetDraft draft) {
         Tuple params = Tuple.tuple().addUUID(id.value()).addUUID(org.value());
         addDraft(params, id, draft);
-        return one(sql, params, draft.name());
+        return params.addString(draft.key());
     }
 
     /** Deletes target {@code id}; {@code true} when it existed. */
@@ -149,6 +176,13 @@ public final class PgTargetStore {
                 });
     }
 
+    /** Every target of {@code org}, ordered by key. */
+    public Future<List<Target>> listAll(OrgId org) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM targets WHERE org_id = $1 ORDER BY key")
+                .execute(Tuple.of(org.value()))
+                .map(this::all);
+    }
+
     /** Every enabled target of every org and region: the schedule's source of truth. */
     public Future<List<Target>> listEnabled() {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM targets WHERE enabled")
@@ -160,14 +194,28 @@ public final class PgTargetStore {
                 });
     }
 
-    private Future<Optional<Target>> one(String sql, Tuple params, String name) {
+    private Future<Optional<Target>> one(String sql, Tuple params, String name, String key) {
         return pool.preparedQuery(sql).execute(params)
-                .recover(error -> Future.failedFuture(error instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-                        ? new TargetNameTakenException(name) : error))
+                .recover(error -> Future.failedFuture(conflict(error, name, key)))
                 .map(this::first);
     }
 
-    private void addDraft(Tuple params, TargetId id, TargetDraft draft) {
+    /**
+     * {@code error} as {@link TargetKeyTakenException} or {@link TargetNameTakenException} when it is
+     * a unique violation of the key or name ({@code key}, {@code name}: the values written, or
+     * {@code null} when unknown); otherwise {@code error} itself.
+     */
+    static Throwable conflict(Throwable error, String name, String key) {
+        if (!(error instanceof PgException pg) || !UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+            return error;
+        }
+        if (KEY_UNIQUE.equals(pg.getConstraint())) {
+            return new TargetKeyTakenException(key);
+        }
+        return NAME_UNIQUE.equals(pg.getConstraint()) ? new TargetNameTakenException(name) : error;
+    }
+
+    void addDraft(Tuple params, TargetId id, TargetDraft draft) {
         params.addString(draft.name())
                 .addString(draft.spec().kind().wire())
                 .addString(sealer.seal(id, draft.spec()))
@@ -178,18 +226,26 @@ public final class PgTargetStore {
                 .addBoolean(draft.enabled());
     }
 
-    private Optional<Target> first(RowSet<Row> rows) {
+    Optional<Target> first(RowSet<Row> rows) {
         var iterator = rows.iterator();
         return iterator.hasNext() ? Optional.of(toTarget(iterator.next())) : Optional.empty();
     }
 
-    private Target toTarget(Row row) {
+    /** The rows as targets, in order. */
+    List<Target> all(RowSet<Row> rows) {
+        List<Target> targets = new ArrayList<>(rows.size());
+        rows.forEach(row -> targets.add(toTarget(row)));
+        return targets;
+    }
+
+    Target toTarget(Row row) {
         CheckKind kind = CheckKind.fromWire(row.getString("kind"));
         TargetId id = new TargetId(row.getUUID("id"));
         try {
             return new Target(
                     id,
                     new OrgId(row.getUUID("org_id")),
+                    row.getString("key"),
                     row.getString("name"),
                     sealer.open(id, kind, row.getString("spec")),
                     Duration.ofSeconds(row.getInteger("interval_s")),

@@ -1,0 +1,198 @@
+package dev.heliograph.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.heliograph.controlplane.registry.TargetRegistry;
+import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
+import dev.heliograph.controlplane.storage.postgres.TargetTransaction;
+import dev.heliograph.controlplane.storage.postgres.TargetTransaction.Scope;
+import dev.heliograph.domain.FieldError;
+import dev.heliograph.domain.OrgId;
+import dev.heliograph.domain.RegionId;
+import dev.heliograph.domain.Target;
+import dev.heliograph.domain.TargetDraft;
+import dev.heliograph.domain.TargetId;
+import dev.heliograph.probe.net.AddressGuard;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Config as code: {@code GET /api/v1/targets:export} writes the org's whole target set as a file,
+ * {@code POST /api/v1/targets:apply} makes the org's targets equal to such a file, matched by key,
+ * in one Postgres transaction. An export applied unchanged plans nothing but {@code unchanged}.
+ * File format: {@link TargetFileCodec}; plan: {@link ApplyPlan}.
+ */
+public final class TargetFileHandler {
+    private final PgTargetStore store;
+    private final TargetRegistry registry;
+    private final ItemDrafts drafts;
+
+    /**
+     * @param guard        the SSRF guard in force now (its allow-list can change at a reload)
+     * @param regionExists whether a region a target names exists
+     */
+    public TargetFileHandler(PgTargetStore store, TargetRegistry registry, RegionId defaultRegion, Supplier<AddressGuard> guard,
+                             Predicate<RegionId> regionExists) {
+        this.store = store;
+        this.registry = registry;
+        this.drafts = new ItemDrafts(defaultRegion, guard, regionExists, store::canStoreSecrets);
+    }
+
+    /**
+     * Every target of the caller's org as a target file: {@code {"version": 1, "targets": [{"key",
+     * "name", "kind", "spec", "interval_s", "timeout_ms", "regions", "tags", "enabled"}, ...]}}, sorted
+     * by key; secret spec fields appear as {@code {"value": "***", "secret": true}}. YAML
+     * ({@code application/yaml}) when {@code Accept} asks for it, is absent, or is {@code *}{@code /*};
+     * JSON for {@code Accept: application/json}; 406 {@code NOT_ACCEPTABLE} when it allows neither.
+     */
+    @ApiRoute(method = "GET", path = "/api/v1/targets:export")
+    private void export(RoutingContext ctx) {
+        TargetFileCodec.Format format = TargetFileCodec.Format.ofAccept(ctx.parsedHeaders().accept());
+        if (format == null) {
+            throw new ApiException(406, "NOT_ACCEPTABLE", "the target file is served as application/yaml or application/json");
+        }
+        store.listAll(ApiServer.org(ctx))
+                .onSuccess(targets -> ctx.response()
+                        .putHeader("content-type", format.mediaType() + "; charset=utf-8")
+                        .end(TargetFileCodec.write(format, targets)))
+                .onFailure(ctx::fail);
+    }
+
+    /**
+     * Applies a target file (the export's shape; {@code Content-Type: application/yaml} or
+     * {@code application/json}). Query: {@code dry_run} ({@code true}: only plan; default
+     * {@code false}), {@code prune} ({@code true}: delete the org's targets the file lacks; default
+     * {@code false}: keep them). Each file target needs a {@code key}; {@code "***"} in a secret field
+     * keeps the stored secret of the target with that key.
+     *
+     * <p>Answer 200 (also for a dry run, which writes nothing): {@code {"dry_run": false, "prune":
+     * false, "summary": {"create": 1, "update": 1, "delete": 0, "unchanged": 8, "not_in_file": 2},
+     * "items": [{"key": "web", "action": "create" | "update" | "delete" | "unchanged", "fields":
+     * ["interval_s", "spec.url"] (updates only), "id": "..."}, ...]}}, sorted by key.
+     *
+     * <p>Errors, nothing written: 422 {@code VALIDATION_FAILED} listing every bad target
+     * ({@code details.fields[].field} such as {@code targets[3].spec.url}, and {@code details.items[]}
+     * with {@code index}, {@code key}, {@code fields}), including missing keys and keys or names used
+     * twice ({@code DUPLICATE}); 422 for a {@code version} other than 1; 409 {@code TARGET_NAME_TAKEN}
+     * when a file target's name belongs to a target that is not in the file and stays (no prune);
+     * 400 {@code MALFORMED_YAML}/{@code MALFORMED_JSON}, {@code UNKNOWN_FIELD}, {@code INVALID_PARAMETER};
+     * 415 for another content type.
+     */
+    @ApiRoute(method = "POST", path = "/api/v1/targets:apply", role = Role.EDITOR, idempotent = true)
+    private void apply(RoutingContext ctx) {
+        TargetFileCodec.Format format = TargetFileCodec.Format.ofContentType(ctx.request().getHeader("content-type"));
+        if (format == null) {
+            throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "send the target file as application/yaml or application/json");
+        }
+        boolean dryRun = flag(ctx, "dry_run");
+        boolean prune = flag(ctx, "prune");
+        ItemErrors errors = new ItemErrors("targets");
+        List<ApplyPlan.Entry> entries = entries(TargetFileCodec.read(format, ctx.body().asString()), errors);
+        OrgId org = ApiServer.org(ctx);
+        List<Target> changed = new ArrayList<>();
+        List<TargetId> removed = new ArrayList<>();
+        store.inTransaction(tx -> tx.lockAll(org).compose(existing -> {
+                    ItemErrors taken = new ItemErrors("targets");
+                    ApplyPlan plan = ApplyPlan.of(entries, existing, prune, drafts, errors, taken);
+                    if (errors.any()) {
+                        return Future.failedFuture(errors.validationFailed());
+                    }
+                    if (taken.any()) {
+                        return Future.failedFuture(taken.conflict());
+                    }
+                    Map<String, String> ids = new HashMap<>();
+                    existing.forEach(t -> ids.put(t.key(), t.id().toString()));
+                    if (dryRun) {
+                        return Future.succeededFuture(plan.answer(true, prune, ids));
+                    }
+                    return write(tx, org, plan, changed, removed).map(written -> {
+                        written.forEach(t -> ids.put(t.key(), t.id().toString()));
+                        return plan.answer(false, prune, ids);
+                    });
+                }))
+                .onSuccess(answer -> {
+                    removed.forEach(registry::removed);
+                    changed.forEach(registry::changed);
+                    Responses.json(ctx, 200, answer);
+                })
+                .onFailure(error -> ctx.fail(TargetHandler.conflict(error)));
+    }
+
+    /** The file's targets; problems of the document's shape throw, problems of single targets go to {@code errors}. */
+    private List<ApplyPlan.Entry> entries(JsonNode document, ItemErrors errors) {
+        if (!document.isObject()) {
+            throw new ApiException(400, "INVALID_FIELD_TYPE", "the target file must be an object with version and targets",
+                    Map.of("field", ""));
+        }
+        document.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("version") && !name.equals("targets")) {
+                throw new ApiException(400, "UNKNOWN_FIELD", "unknown field " + name,
+                        Map.of("field", name, "known_fields", List.of("targets", "version")));
+            }
+        });
+        JsonNode version = document.path("version");
+        if (!version.isInt() || version.intValue() != TargetFileCodec.VERSION) {
+            throw ApiException.validation(List.of(new FieldError("version", version.isMissingNode() ? FieldError.REQUIRED
+                    : FieldError.OUT_OF_RANGE, "version must be " + TargetFileCodec.VERSION)));
+        }
+        JsonNode targets = document.path("targets");
+        if (targets.isMissingNode() || targets.isNull()) {
+            return List.of();
+        }
+        if (!targets.isArray()) {
+            throw new ApiException(400, "INVALID_FIELD_TYPE", "targets must be a list", Map.of("field", "targets"));
+        }
+        List<ApplyPlan.Entry> entries = new ArrayList<>(targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            TargetRequest request = drafts.bind(targets.get(i), i, errors);
+            if (request != null) {
+                errors.key(i, request.key());
+                entries.add(new ApplyPlan.Entry(i, request));
+            }
+        }
+        return entries;
+    }
+
+    /** Deletes, then updates, then creates; adds what it wrote to {@code changed} and {@code removed}. */
+    private static Future<List<Target>> write(TargetTransaction tx, OrgId org, ApplyPlan plan, List<Target> changed,
+                                              List<TargetId> removed) {
+        List<TargetId> deletes = plan.steps(ApplyPlan.DELETE).stream().map(s -> s.current().id()).toList();
+        Future<Void> chain = tx.deferUniqueness();
+        if (!deletes.isEmpty()) {
+            chain = chain.compose(v -> tx.delete(org, new Scope.Ids(deletes))).map(gone -> {
+                removed.addAll(gone);
+                return null;
+            });
+        }
+        Map<TargetId, TargetDraft> updates = new LinkedHashMap<>();
+        plan.steps(ApplyPlan.UPDATE).forEach(step -> updates.put(step.current().id(), step.draft()));
+        List<TargetDraft> creates = plan.steps(ApplyPlan.CREATE).stream().map(ApplyPlan.Step::draft).toList();
+        return chain.compose(v -> tx.updateAll(org, updates))
+                .compose(updated -> {
+                    changed.addAll(updated);
+                    return tx.createAll(org, creates);
+                })
+                .map(created -> {
+                    changed.addAll(created);
+                    return changed;
+                });
+    }
+
+    /** A {@code true}/{@code false} query parameter, {@code false} when absent; 400 {@code INVALID_PARAMETER} otherwise. */
+    private static boolean flag(RoutingContext ctx, String name) {
+        String value = ctx.request().getParam(name);
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw ApiException.badParameter(name, name + " must be true or false");
+    }
+}
