@@ -20,7 +20,7 @@ public final class ApiExamples {
 
     /** A target as answered: defaults filled in, the secret header masked. */
     public static final String TARGET = """
-            {"id": "0190f1c2-7a1e-7c3d-9b0a-1f2e3d4c5b6a", "name": "example health", "kind": "http",
+            {"id": "0190f1c2-7a1e-7c3d-9b0a-1f2e3d4c5b6a", "key": "example-health", "name": "example health", "kind": "http",
              "spec": {"method": "GET", "url": "https://example.com/health",
                       "headers": {"Authorization": {"value": "***", "secret": true}},
                       "expected_status": ["2xx"], "body_contains": "ok", "follow_redirects": true, "max_redirects": 5,
@@ -142,6 +142,39 @@ public final class ApiExamples {
                                         "by_status": {"up": 4, "degraded": 0, "down": 0, "error": 0, "unknown": 0}}]},
              "checks_last_minute": {"minute": "2026-01-31T11:59:00Z", "checks": 118, "up_checks": 112},
              "agents": {"total": 3, "ok": 2, "not_reporting": 1}}""";
+
+    /** Body of {@code POST /api/v1/targets:bulk}: one new target, one replaced by key. */
+    public static final String BULK_REQUEST = """
+            {"items": [
+              {"key": "web-health", "name": "web health", "kind": "http", "spec": {"url": "https://example.com/health"}},
+              {"key": "postgres", "name": "postgres", "kind": "tcp", "spec": {"host": "db.example.com", "port": 5432},
+               "interval_s": 10}]}""";
+
+    /** Answer of {@code POST /api/v1/targets:bulk}. */
+    public static final String BULK = "{\"created\": 1, \"updated\": 0, \"items\": [{\"action\": \"created\", \"target\": "
+            + TARGET + "}]}";
+
+    /** Body of {@code POST /api/v1/targets:bulk-action}. */
+    public static final String BULK_ACTION_REQUEST = """
+            {"action": "pause", "selector": {"tag": "staging"}}""";
+
+    /** Answer of {@code POST /api/v1/targets:bulk-action}. */
+    public static final String BULK_ACTION = """
+            {"affected": 7}""";
+
+    /** A target file (export, and apply's body). */
+    public static final String TARGET_FILE = """
+            {"version": 1, "targets": [
+              {"key": "postgres", "name": "postgres", "kind": "tcp", "spec": {"host": "db.example.com", "port": 5432},
+               "interval_s": 10, "timeout_ms": 2000, "regions": ["local"], "tags": ["db"], "enabled": true}]}""";
+
+    /** Answer of {@code POST /api/v1/targets:apply}. */
+    public static final String APPLY = """
+            {"dry_run": true, "prune": false,
+             "summary": {"create": 1, "update": 1, "delete": 0, "unchanged": 8, "not_in_file": 2},
+             "items": [{"key": "postgres", "action": "update", "fields": ["interval_s"],
+                        "id": "0190f1c2-7a1e-7c3d-9b0a-1f2e3d4c5b6a"},
+                       {"key": "web-health", "action": "create"}]}""";
 
     private ApiExamples() {
     }

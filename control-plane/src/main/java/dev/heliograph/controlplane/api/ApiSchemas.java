@@ -1,5 +1,6 @@
 package dev.heliograph.controlplane.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.heliograph.controlplane.health.ComponentHealth;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
@@ -61,6 +62,77 @@ public final class ApiSchemas {
     /** {@code POST /api/v1/targets/test}. */
     @Schema(name = "TestResult")
     public record TestView(@Schema(description = "one result per region checked; nothing is stored") List<ResultView> results) {
+    }
+
+    /** An item of {@code POST /api/v1/targets:bulk}: a target body, with {@code id} to replace that target. */
+    @Schema(name = "BulkTargetItem", description = "A target body as for POST /api/v1/targets (see TargetRequest); with id "
+            + "it replaces that target, with a key that a target of the org has it replaces that one, else it creates one.")
+    public record BulkItem(
+            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "the target to replace") String id,
+            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) String key, String name, @Schema(allowableValues = {"http", "tcp"}) String kind,
+            @Schema(types = "object", description = TargetRequest.SPEC_DOC) JsonNode spec,
+            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Integer intervalS, @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Integer timeoutMs,
+            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) List<String> regions, @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) List<String> tags,
+            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Boolean enabled) {
+    }
+
+    /** Body of {@code POST /api/v1/targets:bulk}. */
+    @Schema(name = "BulkTargetsRequest")
+    public record BulkRequest(@Schema(description = "1..1000 items") List<BulkItem> items) {
+    }
+
+    /** Answer of {@code POST /api/v1/targets:bulk}. */
+    @Schema(name = "BulkTargetsResult")
+    public record BulkView(long created, long updated, @Schema(description = "in request order") List<BulkItemView> items) {
+    }
+
+    /** One written target of {@code POST /api/v1/targets:bulk}. */
+    @Schema(name = "BulkTargetResult")
+    public record BulkItemView(@Schema(allowableValues = {"created", "updated"}) String action, TargetView target) {
+    }
+
+    /** Answer of {@code POST /api/v1/targets:bulk-action}. */
+    @Schema(name = "BulkActionResult")
+    public record BulkActionView(@Schema(description = "targets that changed (already paused, tagged, ... ones do not count)")
+                                 long affected) {
+    }
+
+    /** A target file as exported. */
+    @Schema(name = "TargetFile", description = "The org's targets as a file (YAML or JSON), sorted by key.")
+    public record TargetFileView(@Schema(minimum = "1", maximum = "1", description = "the file format: 1") int version,
+                                 List<FileTarget> targets) {
+    }
+
+    /** One target of an exported file. */
+    @Schema(name = "TargetFileTarget")
+    public record FileTarget(String key, String name, @Schema(allowableValues = {"http", "tcp"}) String kind,
+                             @Schema(types = "object", description = "the kind's settings; secret values as "
+                                     + "{\"value\": \"***\", \"secret\": true}") JsonNode spec,
+                             long intervalS, long timeoutMs, List<String> regions, List<String> tags, boolean enabled) {
+    }
+
+    /** Body of {@code POST /api/v1/targets:apply}: an exported file, edited; each target needs a key. */
+    @Schema(name = "TargetFileRequest", description = "A target file to apply: the export's shape; each target needs a key.")
+    public record TargetFileRequest(@Schema(minimum = "1", maximum = "1", description = "the file format: 1") int version,
+                                    List<TargetRequest> targets) {
+    }
+
+    /** Answer of {@code POST /api/v1/targets:apply}. */
+    @Schema(name = "ApplyResult")
+    public record ApplyView(boolean dryRun, boolean prune, ApplySummary summary,
+                            @Schema(description = "one per target of the file and of the org, sorted by key") List<ApplyItem> items) {
+    }
+
+    /** How many targets each action touches; {@code not_in_file}: the org's targets the file lacks, kept without prune. */
+    @Schema(name = "ApplySummary")
+    public record ApplySummary(long create, long update, long delete, long unchanged, long notInFile) {
+    }
+
+    /** One step of an apply. */
+    @Schema(name = "ApplyItem")
+    public record ApplyItem(String key, @Schema(allowableValues = {"create", "update", "delete", "unchanged"}) String action,
+                            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "the fields that change (updates only)") List<String> fields,
+                            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "the target's id, once it has one") String id) {
     }
 
     /** {@code GET /api/v1/health}. */

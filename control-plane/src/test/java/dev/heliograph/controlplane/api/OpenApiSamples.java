@@ -96,6 +96,33 @@ final class OpenApiSamples {
                         "{\"name\":\"probe\",\"kind\":\"tcp\",\"spec\":{\"host\":\"127.0.0.1\",\"port\":9},\"timeout_ms\":2000}")),
                 new Sample("POST /api/v1/targets/test", "invalid", 422, () -> api.post("/api/v1/targets/test",
                         "{\"name\":\"probe\",\"kind\":\"tcp\",\"spec\":{\"host\":\"127.0.0.1\"}}")),
+                new Sample("POST /api/v1/targets:bulk", "one new, one replaced by key", 200, () -> {
+                    String key = unique("bulk-key");
+                    api.post("/api/v1/targets", keyed(key, target(unique("bulk-old"))));
+                    return api.post("/api/v1/targets:bulk", "{\"items\": [" + target(unique("bulk-new")) + ", "
+                            + keyed(key, target(unique("bulk-replaced"))) + "]}");
+                }),
+                new Sample("POST /api/v1/targets:bulk", "a bad item", 422, () -> api.post("/api/v1/targets:bulk",
+                        "{\"items\": [" + target(unique("bulk-ok")) + ", {\"name\": \"\", \"kind\": \"tcp\"}]}")),
+                new Sample("POST /api/v1/targets:bulk-action", "pause by id", 200, () -> api.post("/api/v1/targets:bulk-action",
+                        "{\"action\": \"pause\", \"ids\": [\"" + createTarget("bulk-action") + "\"]}")),
+                new Sample("POST /api/v1/targets:bulk-action", "unknown action", 422, () -> api.post("/api/v1/targets:bulk-action",
+                        "{\"action\": \"archive\", \"ids\": [\"" + missing + "\"]}")),
+                new Sample("GET /api/v1/targets:export", "as JSON", 200, () -> {
+                    createTarget("exported");
+                    return api.send(HttpRequest.newBuilder(URI.create(api.base() + "/api/v1/targets:export"))
+                            .header("accept", "application/json"));
+                }),
+                new Sample("GET /api/v1/targets:export", "not acceptable", 406, () -> api.send(HttpRequest.newBuilder(
+                        URI.create(api.base() + "/api/v1/targets:export")).header("accept", "text/html"))),
+                new Sample("POST /api/v1/targets:apply", "dry run of one new target", 200, () -> api.post(
+                        "/api/v1/targets:apply?dry_run=true", "{\"version\": 1, \"targets\": ["
+                                + keyed(unique("apply-key"), target(unique("applied"))) + "]}")),
+                new Sample("POST /api/v1/targets:apply", "version 2", 422, () -> api.post("/api/v1/targets:apply?dry_run=true",
+                        "{\"version\": 2, \"targets\": []}")),
+                new Sample("POST /api/v1/targets:apply", "plain text", 415, () -> api.send(HttpRequest.newBuilder(URI.create(
+                        api.base() + "/api/v1/targets:apply")).header("content-type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString("version: 1")))),
                 new Sample("GET /api/v1/targets/{id}/results", "after a check", 200, this::resultsAfterACheck),
                 new Sample("GET /api/v1/targets/{id}/results", "from after to", 400, () -> api.get("/api/v1/targets/"
                         + createTarget("results-bad") + "/results?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z")),
@@ -194,6 +221,11 @@ final class OpenApiSamples {
             throw new IllegalStateException("target not created: " + created.text());
         }
         return created.json().path("id").asText();
+    }
+
+    /** {@code body} (a JSON object) with {@code "key": key} in front. */
+    private static String keyed(String key, String body) {
+        return "{\"key\":\"" + key + "\"," + body.substring(1);
     }
 
     private static String target(String name) {
