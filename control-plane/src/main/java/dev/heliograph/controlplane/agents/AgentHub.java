@@ -11,6 +11,7 @@ import dev.heliograph.probe.agent.protocol.WorkResponse;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -97,7 +98,8 @@ public final class AgentHub implements AgentConnections {
     }
 
     /** An agent as listed by the API. */
-    public record AgentView(UUID id, String name, String region, String version, String status, Instant lastSeen,
+    public record AgentView(UUID id, String name, String region, String version,
+                            @Schema(allowableValues = {"ok", "not_reporting"}) String status, Instant lastSeen,
                             Instant registeredAt, int assignedTargets, long droppedResults) {
     }
 

@@ -1,6 +1,12 @@
 package dev.heliograph.controlplane.api;
 
 import dev.heliograph.controlplane.agents.AgentHub;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +26,14 @@ public final class AgentHandler {
 
 
     @ApiRoute(method = "GET", path = "/api/v1/agents", operatorOnly = true)
+    @Operation(summary = "List agents",
+            description = "Ordered by id, with each agent's status now, last_seen and assigned targets.")
+    @PagedResponse(value = AgentHub.AgentView.class, itemExample = ApiExamples.AGENT)
+    @Parameter(name = "region", description = "only agents of this region", example = "eu-west",
+            schema = @Schema(types = "string"))
+    @Parameter(name = "status", description = "only agents with this status", example = "ok",
+            schema = @Schema(types = "string", allowableValues = {"ok", "not_reporting"}))
+    @ApiResponse(responseCode = "400", description = "INVALID_PARAMETER: status, limit or cursor is not valid")
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
         String cursor = Paging.decode(ctx);
@@ -46,6 +60,12 @@ public final class AgentHandler {
     }
 
     @ApiRoute(method = "GET", path = "/api/v1/agents/{id}", operatorOnly = true)
+    @Operation(summary = "Read an agent")
+    @Parameter(name = "id", description = "the agent's id", example = ApiExamples.UUID)
+    @ApiResponse(responseCode = "200", description = "the agent",
+            content = @Content(schema = @Schema(implementation = AgentHub.AgentView.class),
+                    examples = @ExampleObject(ApiExamples.AGENT)))
+    @ApiResponse(responseCode = "404", description = "AGENT_NOT_FOUND: no agent with this id")
     private void get(RoutingContext ctx) {
         UUID id = agentId(ctx);
         hub.list().onSuccess(all -> all.stream().filter(a -> a.id().equals(id)).findFirst().ifPresentOrElse(
@@ -54,6 +74,11 @@ public final class AgentHandler {
     }
 
     @ApiRoute(method = "DELETE", path = "/api/v1/agents/{id}", role = Role.EDITOR, operatorOnly = true)
+    @Operation(summary = "Delete an agent",
+            description = "Its key stops working at once and its targets move to the region's other agents.")
+    @Parameter(name = "id", description = "the agent's id", example = ApiExamples.UUID)
+    @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "404", description = "AGENT_NOT_FOUND: no agent with this id")
     private void delete(RoutingContext ctx) {
         UUID id = agentId(ctx);
         hub.delete(id).onSuccess(existed -> {

@@ -6,6 +6,14 @@ import dev.heliograph.controlplane.auth.KeyAuthenticator;
 import dev.heliograph.controlplane.auth.PgApiKeyStore;
 import dev.heliograph.domain.FieldError;
 import dev.heliograph.domain.OrgId;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +50,9 @@ public final class ApiKeyHandler {
      * @param role       {@code admin}, {@code editor} or {@code viewer}
      * @param expiresInH hours until the key stops working (1..87600); absent = never
      */
-    public record KeyRequest(String name, String role, Integer expiresInH) {
+    public record KeyRequest(@Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) String name,
+                             @Schema(allowableValues = {"admin", "editor", "viewer"}) String role,
+                             @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Integer expiresInH) {
     }
 
     /**
@@ -50,11 +60,30 @@ public final class ApiKeyHandler {
      *
      * @param state {@code active}, {@code expired} or {@code revoked}
      */
-    public record KeyView(String id, String orgId, String name, String role, String prefix, String key, String state,
-                          Instant createdAt, Instant expiresAt, Instant revokedAt) {
+    public record KeyView(String id, String orgId, String name,
+                          @Schema(allowableValues = {"admin", "editor", "viewer"}) String role,
+                          @Schema(description = "the key's first characters, to recognise it") String prefix,
+                          @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED,
+                                  description = "the key itself, only in the answer to its creation") String key,
+                          @Schema(allowableValues = {"active", "expired", "revoked"}) String state,
+                          Instant createdAt,
+                          @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "absent: never expires")
+                          Instant expiresAt,
+                          @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Instant revokedAt) {
     }
 
     @ApiRoute(method = "POST", path = "/api/v1/api-keys", role = Role.ADMIN)
+    @Operation(summary = "Create an API key",
+            description = "The key (hg_key_...) is in this answer only; it is stored hashed.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = KeyRequest.class),
+            examples = @ExampleObject(ApiExamples.KEY_REQUEST)))
+    @ApiResponse(responseCode = "201", description = "the key with its metadata",
+            content = @Content(schema = @Schema(implementation = KeyView.class),
+                    examples = @ExampleObject(ApiExamples.KEY_CREATED)),
+            headers = @Header(name = "Location", description = "/api/v1/api-keys/{id}", schema = @Schema(types = "string")))
+    @ApiResponse(responseCode = "422",
+            description = "VALIDATION_FAILED: role is missing or not admin, editor or viewer, name is over 100 characters, or "
+                    + "expires_in_h is outside 1..87600")
     private void create(RoutingContext ctx) {
         KeyRequest request = JsonBody.bind(JsonBody.tree(ctx), KeyRequest.class, "");
         List<FieldError> errors = new ArrayList<>();
@@ -89,6 +118,9 @@ public final class ApiKeyHandler {
     }
 
     @ApiRoute(method = "GET", path = "/api/v1/api-keys", role = Role.ADMIN)
+    @Operation(summary = "List the org's API keys",
+            description = "Metadata and the key's first characters (prefix), ordered by id; never the key.")
+    @PagedResponse(value = KeyView.class, itemExample = ApiExamples.KEY)
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
         UUID after = cursor(ctx);
@@ -98,6 +130,11 @@ public final class ApiKeyHandler {
     }
 
     @ApiRoute(method = "GET", path = "/api/v1/api-keys/{id}", role = Role.ADMIN)
+    @Operation(summary = "Read an API key's metadata")
+    @Parameter(name = "id", description = "the key's id", example = ApiExamples.UUID)
+    @ApiResponse(responseCode = "200", description = "the key's metadata",
+            content = @Content(schema = @Schema(implementation = KeyView.class), examples = @ExampleObject(ApiExamples.KEY)))
+    @ApiResponse(responseCode = "404", description = "API_KEY_NOT_FOUND: the org has no API key with this id")
     private void get(RoutingContext ctx) {
         UUID id = keyId(ctx);
         store.get(ApiServer.org(ctx), id).onSuccess(found -> found.ifPresentOrElse(
@@ -106,6 +143,11 @@ public final class ApiKeyHandler {
     }
 
     @ApiRoute(method = "DELETE", path = "/api/v1/api-keys/{id}", role = Role.ADMIN)
+    @Operation(summary = "Revoke an API key",
+            description = "It stops working at once.")
+    @Parameter(name = "id", description = "the key's id", example = ApiExamples.UUID)
+    @ApiResponse(responseCode = "204", description = "revoked")
+    @ApiResponse(responseCode = "404", description = "API_KEY_NOT_FOUND: the org has no API key with this id")
     private void revoke(RoutingContext ctx) {
         UUID id = keyId(ctx);
         OrgId org = ApiServer.org(ctx);

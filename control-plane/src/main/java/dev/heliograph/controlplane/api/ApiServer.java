@@ -76,7 +76,12 @@ public final class ApiServer {
         router.errorHandler(405, failures);
         router.errorHandler(413, failures);
         router.errorHandler(500, failures);
-        return vertx.createHttpServer(options).requestHandler(router).listen(port, host).map(listening -> new ApiServer(listening, router));
+        // The OpenAPI document takes about a second of reflection on a cold JVM: not on the event loop.
+        return vertx.executeBlocking(() -> OpenApiDocument.build(ApiRoutes.declared(handlers)), false)
+                .compose(document -> {
+                    DocsHandler.mount(router, document);
+                    return vertx.createHttpServer(options).requestHandler(router).listen(port, host);
+                }).map(listening -> new ApiServer(listening, router));
     }
 
     /** The port actually listened on. */

@@ -10,6 +10,12 @@ import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetDraft;
 import dev.heliograph.domain.TargetId;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -42,8 +48,16 @@ public final class BulkActionHandler {
      * @param selector the targets to act on, chosen by a tag
      * @param tag      the tag to add or remove (only for {@code add_tag} and {@code remove_tag})
      */
-    public record Request(String action, List<String> ids, Selector selector, String tag) {
+    @Schema(name = "BulkActionRequest")
+    public record Request(@Schema(allowableValues = {"pause", "resume", "delete", "add_tag", "remove_tag"}) String action,
+                          @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "the targets to act on, at most 1000; or selector")
+                          List<String> ids,
+                          @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "the targets to act on, by tag; or ids")
+                          Selector selector,
+                          @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "the tag to add or remove (add_tag, remove_tag)")
+                          String tag) {
         /** Every target of the org that carries {@code tag}. */
+        @Schema(name = "BulkActionSelector")
         public record Selector(String tag) {
         }
     }
@@ -65,6 +79,16 @@ public final class BulkActionHandler {
      * {@code add_tag} would give a target more than 32 tags; 400 for a malformed body or unknown fields.
      */
     @ApiRoute(method = "POST", path = "/api/v1/targets:bulk-action", role = Role.EDITOR, idempotent = true)
+    @Operation(summary = "Pause, resume, delete, tag or untag many targets",
+            description = "Acts on the targets listed in ids or chosen by selector.tag (exactly one of them) in one "
+                    + "transaction. Ids the org does not have are skipped and not reported.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = Request.class),
+            examples = @ExampleObject(ApiExamples.BULK_ACTION_REQUEST)))
+    @ApiResponse(responseCode = "200", description = "how many targets changed",
+            content = @Content(schema = @Schema(implementation = ApiSchemas.BulkActionView.class),
+                    examples = @ExampleObject(ApiExamples.BULK_ACTION)))
+    @ApiResponse(responseCode = "422", description = "VALIDATION_FAILED: every bad field (action, ids, ids[2], selector, "
+            + "selector.tag, tag), also when add_tag would give a target more than 32 tags")
     private void bulkAction(RoutingContext ctx) {
         JsonNode body = JsonBody.tree(ctx);
         if (!body.isObject()) {

@@ -12,6 +12,12 @@ import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetDraft;
 import dev.heliograph.domain.TargetId;
 import dev.heliograph.probe.net.AddressGuard;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -80,6 +86,20 @@ public final class BulkTargetHandler {
      * target outside the request (code {@code TAKEN} in the same details); 400 for a malformed body.
      */
     @ApiRoute(method = "POST", path = "/api/v1/targets:bulk", role = Role.EDITOR, idempotent = true)
+    @Operation(summary = "Create and replace many targets at once",
+            description = "Up to 1000 items in one transaction, all or nothing. An item with id replaces that target (as "
+                    + "PUT does); an item whose key a target of the org has replaces that target; any other item creates "
+                    + "one. *** in a secret field of a replacing item keeps the stored secret.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ApiSchemas.BulkRequest.class),
+            examples = @ExampleObject(ApiExamples.BULK_REQUEST)))
+    @ApiResponse(responseCode = "200", description = "what was written, in request order",
+            content = @Content(schema = @Schema(implementation = ApiSchemas.BulkView.class),
+                    examples = @ExampleObject(ApiExamples.BULK)))
+    @ApiResponse(responseCode = "409", description = "TARGET_NAME_TAKEN or TARGET_KEY_TAKEN: an item's name or key belongs "
+            + "to a target outside the request (details.items)")
+    @ApiResponse(responseCode = "422", description = "VALIDATION_FAILED: every bad item at once (details.fields such as "
+            + "items[3].spec.url, and details.items), including ids the org does not have (NOT_FOUND) and keys, names or "
+            + "targets used by two items (DUPLICATE)")
     private void bulk(RoutingContext ctx) {
         ItemErrors errors = new ItemErrors("items");
         List<Item> items = items(JsonBody.tree(ctx), errors);

@@ -6,6 +6,11 @@ import dev.heliograph.controlplane.agents.AgentHub;
 import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
 import dev.heliograph.controlplane.storage.postgres.PgTargetOverview;
 import dev.heliograph.domain.OrgId;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -45,6 +50,13 @@ public final class DashboardHandler {
      * was computed). 500 {@code INTERNAL} when PostgreSQL or ClickHouse cannot be read.
      */
     @ApiRoute(method = "GET", path = "/api/v1/dashboard")
+    @Operation(summary = "Read the org's dashboard",
+            description = "Targets by status and by region, checks in the last complete minute and the agents serving "
+                    + "the org; computed at most every 5 s (generated_at). A target's status is that of its newest fresh "
+                    + "result (started within two intervals plus the timeout); unknown without one.")
+    @ApiResponse(responseCode = "200", description = "the dashboard",
+            content = @Content(schema = @Schema(implementation = DashboardView.class),
+                    examples = @ExampleObject(ApiExamples.DASHBOARD)))
     private void get(RoutingContext ctx) {
         OrgId org = ApiServer.org(ctx);
         Future.fromCompletionStage(cache.get(org, (key, executor) -> compute(key).toCompletionStage().toCompletableFuture()),

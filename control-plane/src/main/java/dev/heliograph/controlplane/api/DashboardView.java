@@ -7,6 +7,7 @@ import dev.heliograph.controlplane.storage.postgres.PgTargetOverview.TargetFacts
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Status;
 import dev.heliograph.domain.TargetId;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ import java.util.TreeMap;
  * regions their enabled targets are checked from; {@code ok} and {@code not_reporting} as in
  * {@code GET /api/v1/agents}.
  */
+@Schema(name = "Dashboard")
 public record DashboardView(Instant generatedAt, Targets targets, CheckCounts checksLastMinute, Agents agents) {
     /** Shortest window of results read, whatever the targets' intervals. */
     static final Duration MIN_WINDOW = Duration.ofMinutes(1);
@@ -50,6 +52,7 @@ public record DashboardView(Instant generatedAt, Targets targets, CheckCounts ch
     static final Duration MAX_WINDOW = Duration.ofHours(24);
 
     /** Targets by their latest status; {@code unknown}: no fresh result. */
+    @Schema(name = "DashboardStatusCounts")
     public record StatusCounts(long up, long degraded, long down, long error, long unknown) {
         static StatusCounts of(Collection<Status> statuses) {
             long[] n = new long[Status.values().length + 1];
@@ -62,14 +65,17 @@ public record DashboardView(Instant generatedAt, Targets targets, CheckCounts ch
     }
 
     /** The enabled targets checked from one region, by their latest result from it. */
+    @Schema(name = "DashboardRegionTargets")
     public record RegionTargets(String region, long targets, StatusCounts byStatus) {
     }
 
     /** The org's targets: all, enabled, disabled; enabled ones by status and by region (sorted by name). */
+    @Schema(name = "DashboardTargets")
     public record Targets(long total, long enabled, long disabled, StatusCounts byStatus, List<RegionTargets> byRegion) {
     }
 
     /** Agents by status. */
+    @Schema(name = "DashboardAgents")
     public record Agents(long total, long ok, long notReporting) {
     }
 

@@ -1,6 +1,11 @@
 package dev.heliograph.controlplane.api;
 
 import dev.heliograph.controlplane.health.Components;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
@@ -37,6 +42,11 @@ public final class HealthHandler {
 
     /** Answers the component list (the body of {@code GET /api/v1/health}); always 200. */
     @ApiRoute(method = "GET", path = "/api/v1/health", open = true)
+    @Operation(summary = "Read every component's health",
+            description = "Always 200: it reports, it does not gate (see /readyz for that).")
+    @ApiResponse(responseCode = "200", description = "the components and their health",
+            content = @Content(schema = @Schema(implementation = ApiSchemas.HealthView.class),
+                    examples = @ExampleObject(ApiExamples.HEALTH)))
     public void components(RoutingContext ctx) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", components.allHealthy() ? "healthy" : "unhealthy");

@@ -13,6 +13,14 @@ import dev.heliograph.probe.ProbeEngine;
 import dev.heliograph.probe.ResultSink;
 import dev.heliograph.probe.check.Check;
 import dev.heliograph.probe.net.AddressGuard;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -62,6 +70,20 @@ public final class OnDemandHandler {
 
 
     @ApiRoute(method = "POST", path = "/api/v1/targets/{id}/check-now", role = Role.EDITOR)
+    @Operation(summary = "Check a target now",
+            description = "Runs one check now from each of the target's regions (or those named by region) and waits for the "
+                    + "results, which are stored like scheduled ones. No body.")
+    @Parameter(name = "id", description = "the target's id", example = ApiExamples.TARGET_ID)
+    @Parameter(name = "region", description = "check only from these regions (repeatable); each must be one of the target's",
+            example = "local", array = @ArraySchema(schema = @Schema(types = "string")))
+    @ApiResponse(responseCode = "200", description = "one result per region; stored is false when the result queue was full",
+            content = @Content(schema = @Schema(implementation = ApiSchemas.CheckNowView.class),
+                    examples = @ExampleObject(ApiExamples.CHECK_NOW)))
+    @ApiResponse(responseCode = "404", description = "TARGET_NOT_FOUND: the org has no target with this id")
+    @ApiResponse(responseCode = "400", description = "INVALID_PARAMETER: a region is not one of the target's")
+    @ApiResponse(responseCode = "503",
+            description = "PROBE_UNAVAILABLE: no live agent serves a region asked for; nothing was run")
+    @ApiResponse(responseCode = "504", description = "PROBE_TIMEOUT: an agent did not answer within agents.on_demand_timeout_s")
     private void checkNow(RoutingContext ctx) {
         TargetId id = TargetHandler.targetId(ctx);
         TargetHandler.require(store, ctx, id)
@@ -77,6 +99,23 @@ public final class OnDemandHandler {
     }
 
     @ApiRoute(method = "POST", path = "/api/v1/targets/test", role = Role.EDITOR)
+    @Operation(summary = "Test a target without storing it",
+            description = "Checks the target described in the body (the body of a create) once from its regions (or those named "
+                    + "by region); neither the target nor its results are stored.")
+    @Parameter(name = "region", description = "check only from these regions (repeatable); each must be one of the body's",
+            example = "local", array = @ArraySchema(schema = @Schema(types = "string")))
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TargetRequest.class),
+            examples = @ExampleObject(ApiExamples.TEST_REQUEST)))
+    @ApiResponse(responseCode = "200", description = "one result per region",
+            content = @Content(schema = @Schema(implementation = ApiSchemas.TestView.class),
+                    examples = @ExampleObject(ApiExamples.TEST)))
+    @ApiResponse(responseCode = "400",
+            description = "MALFORMED_JSON, UNKNOWN_FIELD, INVALID_FIELD_TYPE or INVALID_PARAMETER: the body is not a valid "
+                    + "target body, or a region is not one of its regions")
+    @ApiResponse(responseCode = "422", description = "VALIDATION_FAILED: every invalid field is listed in details.fields")
+    @ApiResponse(responseCode = "503",
+            description = "PROBE_UNAVAILABLE: no live agent serves a region asked for; nothing was run")
+    @ApiResponse(responseCode = "504", description = "PROBE_TIMEOUT: an agent did not answer within agents.on_demand_timeout_s")
     private void test(RoutingContext ctx) {
         JsonNode body = JsonBody.tree(ctx);
         if (!body.isObject()) {

@@ -4,6 +4,12 @@ import dev.heliograph.controlplane.auth.ApiKeys;
 import dev.heliograph.controlplane.auth.OrgInfo;
 import dev.heliograph.controlplane.auth.PgApiKeyStore;
 import dev.heliograph.domain.FieldError;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
@@ -34,14 +40,26 @@ public final class OrgHandler {
     }
 
     /** An org as the API shows it; {@code admin_key} only in the answer to its creation. */
-    public record OrgView(String id, String name, Instant createdAt, String adminKey) {
+    public record OrgView(String id, String name, Instant createdAt,
+                          @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED,
+                                  description = "the org's first admin key, only in the answer to its creation") String adminKey) {
     }
 
     /** Answer of {@code GET /api/v1/org}: the caller's org and its key's role. */
-    public record CallerView(String orgId, String orgName, String role, String keyId) {
+    public record CallerView(String orgId, String orgName,
+                             @Schema(allowableValues = {"admin", "editor", "viewer"}) String role, String keyId) {
     }
 
     @ApiRoute(method = "POST", path = "/api/v1/orgs", role = Role.ADMIN, operatorOnly = true)
+    @Operation(summary = "Create an org",
+            description = "Also creates the org's first admin key (admin_key), shown in this answer only.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = OrgRequest.class),
+            examples = @ExampleObject(ApiExamples.ORG_REQUEST)))
+    @ApiResponse(responseCode = "201", description = "the org and its first admin key",
+            content = @Content(schema = @Schema(implementation = OrgView.class),
+                    examples = @ExampleObject(ApiExamples.ORG_CREATED)))
+    @ApiResponse(responseCode = "409", description = "ORG_EXISTS: an org of this name exists")
+    @ApiResponse(responseCode = "422", description = "VALIDATION_FAILED: name is not 1-63 characters of a-z, 0-9 and '-'")
     private void create(RoutingContext ctx) {
         OrgRequest request = JsonBody.bind(JsonBody.tree(ctx), OrgRequest.class, "");
         if (!validName(request.name())) {
@@ -62,6 +80,9 @@ public final class OrgHandler {
     }
 
     @ApiRoute(method = "GET", path = "/api/v1/orgs", role = Role.ADMIN, operatorOnly = true)
+    @Operation(summary = "List orgs",
+            description = "Ordered by name.")
+    @PagedResponse(value = OrgView.class, itemExample = ApiExamples.ORG)
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
         String after = Paging.decode(ctx);
@@ -71,6 +92,10 @@ public final class OrgHandler {
     }
 
     @ApiRoute(method = "GET", path = "/api/v1/org")
+    @Operation(summary = "Tell which org and role the caller's key has")
+    @ApiResponse(responseCode = "200", description = "the caller's org and role",
+            content = @Content(schema = @Schema(implementation = CallerView.class),
+                    examples = @ExampleObject(ApiExamples.CALLER)))
     private void current(RoutingContext ctx) {
         Caller caller = ApiRoutes.caller(ctx);
         store.org(caller.org()).onSuccess(org -> Responses.json(ctx, 200, new CallerView(caller.org().toString(),

@@ -9,6 +9,14 @@ import dev.heliograph.domain.FieldError;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.probe.agent.protocol.AgentProtocol;
 import dev.heliograph.probe.agent.protocol.RequestSignature;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -53,11 +61,16 @@ public final class RegionHandler {
     }
 
     /** Body of {@code POST /api/v1/regions}. */
-    public record RegionRequest(String name, String description) {
+    public record RegionRequest(
+            @Schema(description = "1-63 characters of a-z, 0-9 and '-'") String name,
+            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "up to 500 characters") String description) {
     }
 
     /** Body of {@code POST /api/v1/regions/{region}/registration-tokens}; both fields optional. */
-    public record TokenRequest(String description, Integer ttlH) {
+    public record TokenRequest(
+            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) String description,
+            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "hours the token is valid, 1..8760; "
+                    + "default agents.token_ttl_h") Integer ttlH) {
     }
 
     /** A region as the API shows it; {@code local} marks the control plane's own. */
@@ -65,13 +78,34 @@ public final class RegionHandler {
     }
 
     /** A token's metadata; {@code token} is set only in the answer to its creation. */
-    public record TokenView(String id, String region, String token, String description, String state,
-                            Instant createdAt, Instant expiresAt, Instant usedAt, String usedBy, Instant revokedAt,
+    public record TokenView(String id, String region,
+                            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED,
+                                    description = "the token itself, only in the answer to its creation") String token,
+                            String description,
+                            @Schema(allowableValues = {"active", "used", "revoked", "expired"}) String state,
+                            Instant createdAt, Instant expiresAt,
+                            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Instant usedAt,
+                            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "id of the agent that "
+                                    + "registered with it") String usedBy,
+                            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Instant revokedAt,
+                            @Schema(description = "SHA-256 fingerprint of the agent server's CA, for --ca-fingerprint")
                             String caFingerprint) {
     }
 
 
     @ApiRoute(method = "POST", path = "/api/v1/regions", role = Role.EDITOR, operatorOnly = true)
+    @Operation(summary = "Create a region",
+            description = "Regions are shared by every org; agents serve them.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = RegionRequest.class),
+            examples = @ExampleObject(ApiExamples.REGION_REQUEST)))
+    @ApiResponse(responseCode = "201", description = "the region",
+            content = @Content(schema = @Schema(implementation = RegionView.class),
+                    examples = @ExampleObject(ApiExamples.REGION)),
+            headers = @Header(name = "Location", description = "/api/v1/regions/{name}", schema = @Schema(types = "string")))
+    @ApiResponse(responseCode = "409", description = "REGION_EXISTS: a region of this name exists")
+    @ApiResponse(responseCode = "422",
+            description = "VALIDATION_FAILED: name is not 1-63 characters of a-z, 0-9 and '-', or description is over 500 "
+                    + "characters")
     private void create(RoutingContext ctx) {
         JsonNode body = JsonBody.tree(ctx);
         RegionRequest request = JsonBody.bind(body, RegionRequest.class, "");
@@ -99,6 +133,9 @@ public final class RegionHandler {
     }
 
     @ApiRoute(method = "GET", path = "/api/v1/regions")
+    @Operation(summary = "List regions",
+            description = "Ordered by name; local marks the control plane's own.")
+    @PagedResponse(value = RegionView.class, itemExample = ApiExamples.REGION)
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
         String after = Paging.decode(ctx);
@@ -108,6 +145,12 @@ public final class RegionHandler {
     }
 
     @ApiRoute(method = "GET", path = "/api/v1/regions/{region}")
+    @Operation(summary = "Read a region")
+    @Parameter(name = "region", description = "the region's name", example = "eu-west")
+    @ApiResponse(responseCode = "200", description = "the region",
+            content = @Content(schema = @Schema(implementation = RegionView.class),
+                    examples = @ExampleObject(ApiExamples.REGION)))
+    @ApiResponse(responseCode = "404", description = "REGION_NOT_FOUND: no region of this name")
     private void get(RoutingContext ctx) {
         RegionId region = region(ctx);
         store.region(region).onSuccess(found -> {
@@ -120,6 +163,13 @@ public final class RegionHandler {
     }
 
     @ApiRoute(method = "DELETE", path = "/api/v1/regions/{region}", role = Role.EDITOR, operatorOnly = true)
+    @Operation(summary = "Delete a region")
+    @Parameter(name = "region", description = "the region's name", example = "eu-west")
+    @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "404", description = "REGION_NOT_FOUND: no region of this name")
+    @ApiResponse(responseCode = "409",
+            description = "REGION_IN_USE: a target is checked from it, an agent is registered in it, or it is the control "
+                    + "plane's own")
     private void delete(RoutingContext ctx) {
         RegionId region = region(ctx);
         if (region.equals(localRegion)) {
@@ -139,6 +189,18 @@ public final class RegionHandler {
     }
 
     @ApiRoute(method = "POST", path = "/api/v1/regions/{region}/registration-tokens", role = Role.EDITOR, operatorOnly = true)
+    @Operation(summary = "Create an agent registration token",
+            description = "The token (hg_reg_...) is in this answer only; an agent trades it once for its key. Valid ttl_h "
+                    + "hours (default agents.token_ttl_h); send {} for the defaults.")
+    @Parameter(name = "region", description = "the region the agent will serve", example = "eu-west")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TokenRequest.class),
+            examples = @ExampleObject(ApiExamples.TOKEN_REQUEST)))
+    @ApiResponse(responseCode = "201", description = "the token, with the CA fingerprint for --ca-fingerprint",
+            content = @Content(schema = @Schema(implementation = TokenView.class),
+                    examples = @ExampleObject(ApiExamples.TOKEN_CREATED)))
+    @ApiResponse(responseCode = "404", description = "REGION_NOT_FOUND: no region of this name")
+    @ApiResponse(responseCode = "409", description = "LOCAL_REGION: the control plane checks its own region itself")
+    @ApiResponse(responseCode = "422", description = "VALIDATION_FAILED: ttl_h is outside 1..8760")
     private void createToken(RoutingContext ctx) {
         RegionId region = region(ctx);
         TokenRequest request = ctx.body().length() == 0 ? new TokenRequest(null, null)
@@ -166,6 +228,11 @@ public final class RegionHandler {
     }
 
     @ApiRoute(method = "GET", path = "/api/v1/regions/{region}/registration-tokens", operatorOnly = true)
+    @Operation(summary = "List a region's registration tokens",
+            description = "Metadata only, newest first; never the token itself.")
+    @Parameter(name = "region", description = "the region's name", example = "eu-west")
+    @PagedResponse(value = TokenView.class, itemExample = ApiExamples.TOKEN)
+    @ApiResponse(responseCode = "404", description = "REGION_NOT_FOUND: no region of this name")
     private void listTokens(RoutingContext ctx) {
         RegionId region = region(ctx);
         int limit = Paging.limit(ctx);
@@ -190,7 +257,13 @@ public final class RegionHandler {
                 .onFailure(ctx::fail);
     }
 
-    @ApiRoute(method = "DELETE", path = "/api/v1/regions/{region}/registration-tokens/{id}", role = Role.EDITOR, operatorOnly = true)
+    @ApiRoute(method = "DELETE", path = "/api/v1/regions/{region}/registration-tokens/{id}", role = Role.EDITOR,
+            operatorOnly = true)
+    @Operation(summary = "Revoke a registration token")
+    @Parameter(name = "region", description = "the region's name", example = "eu-west")
+    @Parameter(name = "id", description = "the token's id", example = ApiExamples.UUID)
+    @ApiResponse(responseCode = "204", description = "revoked")
+    @ApiResponse(responseCode = "404", description = "TOKEN_NOT_FOUND: the region has no token with this id")
     private void revokeToken(RoutingContext ctx) {
         RegionId region = region(ctx);
         UUID id;

@@ -5,6 +5,12 @@ import dev.heliograph.controlplane.storage.clickhouse.ResultCursor;
 import dev.heliograph.controlplane.storage.clickhouse.TargetStats;
 import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
 import dev.heliograph.domain.TargetId;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +43,17 @@ public final class ResultHandler {
 
 
     @ApiRoute(method = "GET", path = "/api/v1/targets/{id}/results")
+    @Operation(summary = "List a target's check results",
+            description = "Raw results from ClickHouse, newest first, from every region, in the window [from, to).")
+    @Parameter(name = "id", description = "the target's id", example = ApiExamples.TARGET_ID)
+    @PagedResponse(value = ResultView.class, itemExample = ApiExamples.RESULT)
+    @Parameter(name = "from", description = "start of the window, RFC 3339 (default: an hour before to)",
+            example = "2026-01-31T11:00:00Z", schema = @Schema(types = "string", format = "date-time"))
+    @Parameter(name = "to", description = "end of the window, RFC 3339 (default: now)", example = "2026-01-31T12:00:00Z",
+            schema = @Schema(types = "string", format = "date-time"))
+    @ApiResponse(responseCode = "404", description = "TARGET_NOT_FOUND: the org has no target with this id")
+    @ApiResponse(responseCode = "400",
+            description = "INVALID_PARAMETER: from, to, limit or cursor is not valid, or from is not before to")
     private void results(RoutingContext ctx) {
         TargetId id = TargetHandler.targetId(ctx);
         Instant to = instant(ctx, "to", clock.instant());
@@ -55,6 +72,18 @@ public final class ResultHandler {
     }
 
     @ApiRoute(method = "GET", path = "/api/v1/targets/{id}/stats")
+    @Operation(summary = "Read a target's statistics",
+            description = "Checks, uptime and latency quantiles of total_ms over a window, from the 1-minute rollup; the "
+                    + "quantiles and uptime_ratio are null without checks.")
+    @Parameter(name = "id", description = "the target's id", example = ApiExamples.TARGET_ID)
+    @Parameter(name = "window", description = "how far back: a number and m, h or d, between 1m and 90d (default 1h)",
+            example = "24h", schema = @Schema(types = "string"))
+    @ApiResponse(responseCode = "200", description = "the figures",
+            content = @Content(schema = @Schema(implementation = ApiSchemas.StatsView.class),
+                    examples = @ExampleObject(ApiExamples.STATS)))
+    @ApiResponse(responseCode = "404", description = "TARGET_NOT_FOUND: the org has no target with this id")
+    @ApiResponse(responseCode = "400",
+            description = "INVALID_PARAMETER: window is not like 15m, 1h or 7d, or lies outside 1m..90d")
     private void stats(RoutingContext ctx) {
         TargetId id = TargetHandler.targetId(ctx);
         String windowText = ctx.request().getParam("window", "1h");

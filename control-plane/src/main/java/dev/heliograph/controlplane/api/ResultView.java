@@ -1,13 +1,17 @@
 package dev.heliograph.controlplane.api;
 
 import dev.heliograph.domain.CheckResult;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 
 /**
  * A check result as the API shows it. Timings are ms; {@code http_status} is 0 when no HTTP answer
  * was read; {@code error} is empty when the check was up.
  */
-public record ResultView(String resultId, String targetId, String region, String agentId, String kind, String status,
+public record ResultView(String resultId, String targetId, String region,
+                         @Schema(description = "the agent's id, or control-plane for the in-process engine") String agentId,
+                         @Schema(allowableValues = {"http", "tcp"}) String kind,
+                         @Schema(allowableValues = {"up", "degraded", "down", "error"}) String status,
                          Instant scheduledAt, Instant startedAt, int httpStatus, String error, double dnsMs,
                          double connectMs, double tlsMs, double ttfbMs, double totalMs) {
     /** The view of {@code result}. */

@@ -1,6 +1,7 @@
 package dev.heliograph.controlplane.api;
 
 import dev.heliograph.controlplane.storage.postgres.PgTargetOverview;
+import io.swagger.v3.oas.annotations.Operation;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code /api/v1/tags}: the tags the caller's org has put on its targets, with how many targets carry each. */
@@ -19,6 +20,10 @@ public final class TagHandler {
      * {@code INVALID_PARAMETER} when either is bad. A tag no target carries any more is not listed.
      */
     @ApiRoute(method = "GET", path = "/api/v1/tags")
+    @Operation(summary = "List the org's tags",
+            description = "Each tag on the org's targets with how many targets (enabled or not) carry it, in byte order "
+                    + "(upper case before lower case).")
+    @PagedResponse(value = PgTargetOverview.TagCount.class, itemExample = ApiExamples.TAG)
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
         String after = Paging.decode(ctx); // the last tag shown: a bound, passed as a parameter

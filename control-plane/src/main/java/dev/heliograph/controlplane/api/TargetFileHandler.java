@@ -12,6 +12,13 @@ import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetDraft;
 import dev.heliograph.domain.TargetId;
 import dev.heliograph.probe.net.AddressGuard;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -52,6 +59,16 @@ public final class TargetFileHandler {
      * JSON for {@code Accept: application/json}; 406 {@code NOT_ACCEPTABLE} when it allows neither.
      */
     @ApiRoute(method = "GET", path = "/api/v1/targets:export")
+    @Operation(summary = "Export the org's targets as a target file",
+            description = "Sorted by key; secret spec fields as {\"value\": \"***\", \"secret\": true}. YAML "
+                    + "(application/yaml) unless Accept asks for application/json; both have the shape shown.")
+    // Only JSON here: vertx-openapi refuses a contract with an application/yaml answer.
+    @ApiResponse(responseCode = "200", description = "the target file: application/yaml by default, this shape as "
+            + "application/json for Accept: application/json",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.TargetFileView.class),
+                    examples = @ExampleObject(ApiExamples.TARGET_FILE)))
+    @ApiResponse(responseCode = "406", description = "NOT_ACCEPTABLE: Accept allows neither application/yaml nor "
+            + "application/json")
     private void export(RoutingContext ctx) {
         TargetFileCodec.Format format = TargetFileCodec.Format.ofAccept(ctx.parsedHeaders().accept());
         if (format == null) {
@@ -85,6 +102,30 @@ public final class TargetFileHandler {
      * 415 for another content type.
      */
     @ApiRoute(method = "POST", path = "/api/v1/targets:apply", role = Role.EDITOR, idempotent = true)
+    @Operation(summary = "Apply a target file",
+            description = "Makes the org's targets equal to the file, matched by key, in one transaction: creates and "
+                    + "updates them, and with prune=true deletes the org's targets the file lacks. dry_run=true only "
+                    + "plans. *** in a secret field keeps the stored secret of the target with that key.")
+    @Parameter(name = "dry_run", description = "true: only plan, write nothing (default false)", example = "true",
+            schema = @Schema(types = "boolean"))
+    @Parameter(name = "prune", description = "true: delete the org's targets that the file lacks (default false)",
+            example = "false", schema = @Schema(types = "boolean"))
+    // Only JSON here: vertx-openapi refuses a contract with an application/yaml request body.
+    @RequestBody(required = true, description = "the target file as application/json, or the same as application/yaml",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.TargetFileRequest.class),
+                    examples = @ExampleObject(ApiExamples.TARGET_FILE)))
+    @ApiResponse(responseCode = "200", description = "the plan, carried out unless dry_run",
+            content = @Content(schema = @Schema(implementation = ApiSchemas.ApplyView.class),
+                    examples = @ExampleObject(ApiExamples.APPLY)))
+    @ApiResponse(responseCode = "400", description = "MALFORMED_YAML, MALFORMED_JSON, UNKNOWN_FIELD, INVALID_FIELD_TYPE or "
+            + "INVALID_PARAMETER: the file does not parse or has the wrong shape, or dry_run or prune is not true or false")
+    @ApiResponse(responseCode = "409", description = "TARGET_NAME_TAKEN: a file target's name belongs to a target that is "
+            + "not in the file and stays")
+    @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: send the file as application/yaml or "
+            + "application/json")
+    @ApiResponse(responseCode = "422", description = "VALIDATION_FAILED: every bad target (details.fields such as "
+            + "targets[3].spec.url, and details.items), missing keys, keys or names used twice (DUPLICATE), or a version "
+            + "other than 1")
     private void apply(RoutingContext ctx) {
         TargetFileCodec.Format format = TargetFileCodec.Format.ofContentType(ctx.request().getHeader("content-type"));
         if (format == null) {

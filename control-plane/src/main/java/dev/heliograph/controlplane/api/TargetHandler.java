@@ -13,6 +13,14 @@ import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetDraft;
 import dev.heliograph.domain.TargetId;
 import dev.heliograph.probe.net.AddressGuard;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
@@ -53,6 +61,20 @@ public final class TargetHandler {
      * nothing more.
      */
     @ApiRoute(method = "POST", path = "/api/v1/targets", role = Role.EDITOR, idempotent = true)
+    @Operation(summary = "Create a target",
+            description = "Stores the target; its checks start at once. Absent fields take defaults: interval_s 60, timeout_ms "
+                    + "the smaller of 10000 and half the interval, regions the control plane's own, no tags, enabled. Secret "
+                    + "fields (Authorization headers, basic_auth.password, fields sent as {\"value\": ..., \"secret\": true}) "
+                    + "are stored encrypted and answered as ***.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TargetRequest.class),
+            examples = @ExampleObject(ApiExamples.TARGET_REQUEST)))
+    @ApiResponse(responseCode = "201", description = "the stored target",
+            content = @Content(schema = @Schema(implementation = TargetView.class),
+                    examples = @ExampleObject(ApiExamples.TARGET)),
+            headers = @Header(name = "Location", description = "/api/v1/targets/{id}", schema = @Schema(types = "string")))
+    @ApiResponse(responseCode = "409", description = "TARGET_NAME_TAKEN: another target of the org has this name")
+    @ApiResponse(responseCode = "422",
+            description = "VALIDATION_FAILED: every invalid field is listed in details.fields (field, code, message)")
     private void create(RoutingContext ctx) {
         TargetDraft draft = request(ctx).toDraft(defaultRegion, guard.get(), regionExists, null, store.canStoreSecrets());
         store.create(ApiServer.org(ctx), draft)
@@ -65,12 +87,32 @@ public final class TargetHandler {
     }
 
     @ApiRoute(method = "GET", path = "/api/v1/targets/{id}")
+    @Operation(summary = "Read a target")
+    @Parameter(name = "id", description = "the target's id", example = ApiExamples.TARGET_ID)
+    @ApiResponse(responseCode = "200", description = "the target, secrets masked",
+            content = @Content(schema = @Schema(implementation = TargetView.class),
+                    examples = @ExampleObject(ApiExamples.TARGET)))
+    @ApiResponse(responseCode = "404", description = "TARGET_NOT_FOUND: the org has no target with this id")
     private void get(RoutingContext ctx) {
         TargetId id = targetId(ctx);
         store.get(ApiServer.org(ctx), id).onComplete(found -> answer(ctx, id, found));
     }
 
     @ApiRoute(method = "PUT", path = "/api/v1/targets/{id}", role = Role.EDITOR)
+    @Operation(summary = "Replace a target's settings",
+            description = "Same body as create; version grows by one. *** in a secret field keeps the stored secret, unless "
+                    + "spec.url now names another origin.")
+    @Parameter(name = "id", description = "the target's id", example = ApiExamples.TARGET_ID)
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TargetRequest.class),
+            examples = @ExampleObject(ApiExamples.TARGET_REQUEST)))
+    @ApiResponse(responseCode = "200", description = "the target as stored now",
+            content = @Content(schema = @Schema(implementation = TargetView.class),
+                    examples = @ExampleObject(ApiExamples.TARGET)))
+    @ApiResponse(responseCode = "404", description = "TARGET_NOT_FOUND: the org has no target with this id")
+    @ApiResponse(responseCode = "409", description = "TARGET_NAME_TAKEN: another target of the org has this name")
+    @ApiResponse(responseCode = "422",
+            description = "VALIDATION_FAILED: every invalid field is listed in details.fields; SECRET_NOT_SET where *** has no "
+                    + "stored secret to keep")
     private void replace(RoutingContext ctx) {
         TargetId id = targetId(ctx);
         TargetRequest request = request(ctx);
@@ -89,6 +131,10 @@ public final class TargetHandler {
     }
 
     @ApiRoute(method = "DELETE", path = "/api/v1/targets/{id}", role = Role.EDITOR)
+    @Operation(summary = "Delete a target", description = "Its checks stop at once.")
+    @Parameter(name = "id", description = "the target's id", example = ApiExamples.TARGET_ID)
+    @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "404", description = "TARGET_NOT_FOUND: the org has no target with this id")
     private void delete(RoutingContext ctx) {
         TargetId id = targetId(ctx);
         store.delete(ApiServer.org(ctx), id)
@@ -104,6 +150,18 @@ public final class TargetHandler {
     }
 
     @ApiRoute(method = "GET", path = "/api/v1/targets")
+    @Operation(summary = "List targets",
+            description = "Ordered by id (oldest first), filtered by tag, kind, enabled and a name fragment.")
+    @PagedResponse(value = TargetView.class, itemExample = ApiExamples.TARGET)
+    @Parameter(name = "tag", description = "only targets with this tag", example = "prod", schema = @Schema(types = "string"))
+    @Parameter(name = "kind", description = "only targets of this kind", example = "http",
+            schema = @Schema(types = "string", allowableValues = {"http", "tcp"}))
+    @Parameter(name = "enabled", description = "only enabled (true) or paused (false) targets", example = "true",
+            schema = @Schema(types = "boolean"))
+    @Parameter(name = "q", description = "only targets whose name contains this text, ignoring case", example = "health",
+            schema = @Schema(types = "string"))
+    @ApiResponse(responseCode = "400",
+            description = "INVALID_PARAMETER: limit, cursor, kind or enabled is not valid (details.field names it)")
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
         String cursor = Paging.decode(ctx);

@@ -12,6 +12,7 @@ import dev.heliograph.domain.TargetDraft;
 import dev.heliograph.domain.TcpSpec;
 import dev.heliograph.probe.net.AddressGuard;
 import dev.heliograph.probe.net.NameResolver;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,8 +33,30 @@ import java.util.function.Predicate;
  * string or {@code {"value": "...", "secret": true|false}}; see {@link SecretFields} for
  * {@code "***"}. {@link #toString()} leaves the spec out.
  */
-public record TargetRequest(String key, String name, String kind, JsonNode spec, Integer intervalS, Integer timeoutMs,
-                            List<String> regions, List<String> tags, Boolean enabled) {
+@Schema(description = "The settings of a target (create, replace, test).")
+public record TargetRequest(
+        @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "the target's stable name for tools: "
+                + "1..128 characters of [A-Za-z0-9_.:/-], unique within the org; default on create the id's text, on "
+                + "replace the stored key") String key,
+        @Schema(description = "1..200 characters, unique within the org", example = "example health") String name,
+        @Schema(allowableValues = {"http", "tcp"}) String kind,
+        @Schema(types = "object", description = SPEC_DOC) JsonNode spec,
+        @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "seconds between checks from each region, "
+                + "1..86400; default 60") Integer intervalS,
+        @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "time one check may take, 1..120000 ms and "
+                + "below the interval; default the smaller of 10000 and half the interval") Integer timeoutMs,
+        @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "regions the target is checked from; "
+                + "default the control plane's own") List<String> regions,
+        @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "up to 32 labels of [A-Za-z0-9_.:/=-], "
+                + "1..64 characters") List<String> tags,
+        @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "false pauses the target; default true")
+        Boolean enabled) {
+    /** Description of {@code spec} in the OpenAPI document. */
+    static final String SPEC_DOC = "the kind's settings. http: url (required), method, headers, body, expected_status "
+            + "([\"2xx\"]; codes, classes or ranges), body_contains, follow_redirects, max_redirects, verify_tls, "
+            + "degraded_after_ms, basic_auth {username, password}; a header value, body and basic_auth.password may be "
+            + "{\"value\": ..., \"secret\": true}. tcp: host, port (required), send, expect";
+
     /** Default interval between checks, s. */
     public static final int DEFAULT_INTERVAL_S = 60;
 

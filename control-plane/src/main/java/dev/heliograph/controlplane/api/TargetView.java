@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.heliograph.probe.codec.SpecCodec;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Target;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,7 +12,11 @@ import java.util.List;
  * A target as the API shows it. Times are RFC 3339 UTC. A secret field of the spec is shown as
  * {@code {"value": "***", "secret": true}}, never with its value.
  */
-public record TargetView(String id, String key, String name, String kind, JsonNode spec, long intervalS, long timeoutMs,
+public record TargetView(String id,
+                         @Schema(description = "the target's stable name for tools, unique within the org") String key,
+                         String name, @Schema(allowableValues = {"http", "tcp"}) String kind,
+                         @Schema(types = "object", description = "the kind's settings with defaults filled in; secret values as "
+                                 + "{\"value\": \"***\", \"secret\": true}") JsonNode spec, long intervalS, long timeoutMs,
                          List<String> regions, List<String> tags, boolean enabled, Instant createdAt,
                          Instant updatedAt, long version) {
     /** The view of {@code target}. */
