@@ -63,7 +63,7 @@ public final class ScheduleBenchmark {
             HttpServer server = vertx.createHttpServer()
                     .requestHandler(req -> req.response().putHeader("content-type", "text/plain").end("ok"))
                     .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
-            HeliographConfig config = ConfigLoader.load(null, Map.of(), List.of("api.port=0", "control.port=0", "probe.allowed_cidrs=127.0.0.0/8",
+            HeliographConfig config = ConfigLoader.load(null, Map.of(), List.of("api.port=0", "control.port=0", "agents.port=0", "probe.allowed_cidrs=127.0.0.0/8",
                     "api.bootstrap_key=" + API_KEY,
                     "postgres.database=" + database, "clickhouse.database=" + database,
                     "postgres.password=" + base.postgres().password(), "clickhouse.url=" + base.clickhouse().url()));

@@ -191,9 +191,9 @@ public final class RegionHandler {
     @ApiRoute(method = "POST", path = "/api/v1/regions/{region}/registration-tokens", role = Role.EDITOR, operatorOnly = true)
     @Operation(summary = "Create an agent registration token",
             description = "The token (hg_reg_...) is in this answer only; an agent trades it once for its key. Valid ttl_h "
-                    + "hours (default agents.token_ttl_h); send {} for the defaults.")
+                    + "hours (default agents.token_ttl_h); the body is optional (none or {} for the defaults).")
     @Parameter(name = "region", description = "the region the agent will serve", example = "eu-west")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TokenRequest.class),
+    @RequestBody(required = false, content = @Content(schema = @Schema(implementation = TokenRequest.class),
             examples = @ExampleObject(ApiExamples.TOKEN_REQUEST)))
     @ApiResponse(responseCode = "201", description = "the token, with the CA fingerprint for --ca-fingerprint",
             content = @Content(schema = @Schema(implementation = TokenView.class),
@@ -203,7 +203,7 @@ public final class RegionHandler {
     @ApiResponse(responseCode = "422", description = "VALIDATION_FAILED: ttl_h is outside 1..8760")
     private void createToken(RoutingContext ctx) {
         RegionId region = region(ctx);
-        TokenRequest request = ctx.body().length() == 0 ? new TokenRequest(null, null)
+        TokenRequest request = ctx.body().length() <= 0 ? new TokenRequest(null, null)
                 : JsonBody.bind(JsonBody.tree(ctx), TokenRequest.class, "");
         if (region.equals(localRegion)) {
             throw new ApiException(409, "LOCAL_REGION", "region " + region

@@ -145,6 +145,10 @@ class AgentProtocolIT {
         assertThat(agents.post(AgentProtocol.REGISTER, "{\"token\":\"" + expiring + "\",\"name\":\"x\"}").status()).isEqualTo(401);
         assertThat(agents.post(AgentProtocol.REGISTER, "{\"token\":\"hg_reg_forged\",\"name\":\"x\"}").status()).isEqualTo(401);
         assertThat(api.post("/api/v1/regions/local/registration-tokens", "{}").status()).isEqualTo(409);
+        ApiClient.Answer bodiless = api.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(api.base() + "/api/v1/regions/tok-region/registration-tokens"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(bodiless.status()).as("the body is optional: " + bodiless.text()).isEqualTo(201);
     }
 
     @Test
