@@ -205,7 +205,7 @@ public final class ControlPlane {
         HealthHandler health = new HealthHandler(components);
         PgApiKeyStore keys = new PgApiKeyStore(postgres);
         KeyAuthenticator authenticator = new KeyAuthenticator(keys, clock);
-        return keys.bootstrap(config.api().bootstrapKey(), clock.instant())
+        return keys.bootstrap(config.api().bootstrapKey())
                 .compose(created -> {
                     created.ifPresent(ControlPlane::showBootstrapKey);
                     return agentStore.ensureRegion(region, "the control plane's own region");
@@ -263,10 +263,16 @@ public final class ControlPlane {
     }
 
     /**
-     * Shows the operator org's first admin key once, on standard output only (never in the log, which
-     * may be shipped elsewhere); the log says that it was shown.
+     * Shows a generated first admin key of the operator org once, on standard output only (never in
+     * the log, which may be shipped elsewhere); the log says that it was shown. A configured
+     * {@code api.bootstrap_key} is not echoed: its owner has it.
      */
-    private static void showBootstrapKey(String key) {
+    private static void showBootstrapKey(PgApiKeyStore.Bootstrapped created) {
+        String key = created.key();
+        if (!created.generated()) {
+            LOG.info("stored api.bootstrap_key as the operator org's admin key {}...", ApiKeys.shown(key));
+            return;
+        }
         System.out.println("heliograph: created the operator org's admin API key; it is shown only now, store it:\n"
                 + "heliograph:   " + key + "\n"
                 + "heliograph: use it as: curl -H \"Authorization: Bearer " + key + "\" ...");

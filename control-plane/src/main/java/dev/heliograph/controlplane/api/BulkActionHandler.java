@@ -99,7 +99,7 @@ public final class BulkActionHandler {
         OrgId org = ApiServer.org(ctx);
         String action = request.action();
         if (action.equals("delete")) {
-            store.inTransaction(tx -> tx.delete(org, scope))
+            store.inTransaction(org, tx -> tx.delete(org, scope))
                     .onSuccess(deleted -> {
                         deleted.forEach(registry::removed);
                         Responses.json(ctx, 200, Map.of("affected", deleted.size()));
@@ -107,7 +107,7 @@ public final class BulkActionHandler {
                     .onFailure(ctx::fail);
             return;
         }
-        store.inTransaction(tx -> change(tx, org, scope, request))
+        store.inTransaction(org, tx -> change(tx, org, scope, request))
                 .onSuccess(changed -> {
                     changed.forEach(registry::changed);
                     Responses.json(ctx, 200, Map.of("affected", changed.size()));

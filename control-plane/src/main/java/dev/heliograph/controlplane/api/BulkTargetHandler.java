@@ -104,7 +104,7 @@ public final class BulkTargetHandler {
         ItemErrors errors = new ItemErrors("items");
         List<Item> items = items(JsonBody.tree(ctx), errors);
         OrgId org = ApiServer.org(ctx);
-        store.inTransaction(tx -> changes(tx, org, items, errors).compose(changes -> write(tx, org, changes)))
+        store.inTransaction(org, tx -> changes(tx, org, items, errors).compose(changes -> write(tx, org, changes)))
                 .onSuccess(written -> {
                     written.forEach(w -> registry.changed(w.target()));
                     Map<String, Object> body = new LinkedHashMap<>();
@@ -173,10 +173,13 @@ public final class BulkTargetHandler {
             if (item.id() != null) {
                 ids.add(item.id());
             }
-            if (item.request() != null && item.request().key() != null) {
+            // Only well-formed keys and names reach the query (Postgres refuses a NUL in text); the
+            // others fail validation below.
+            if (item.request() != null && TargetDraft.validKey(item.request().key())) {
                 keys.add(item.request().key());
             }
-            if (item.request() != null && item.request().name() != null) {
+            if (item.request() != null && item.request().name() != null
+                    && item.request().name().chars().noneMatch(Character::isISOControl)) {
                 names.add(item.request().name());
             }
         }

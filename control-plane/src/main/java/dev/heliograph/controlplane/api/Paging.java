@@ -59,10 +59,15 @@ public final class Paging {
         if (text == null || text.isEmpty()) {
             return null;
         }
+        String state;
         try {
-            return new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+            state = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw ApiException.badParameter("cursor", "cursor is not valid; pass next_cursor back unchanged");
         }
+        if (state.chars().anyMatch(Character::isISOControl)) { // never in our cursors; Postgres refuses a NUL in text
+            throw ApiException.badParameter("cursor", "cursor is not valid; pass next_cursor back unchanged");
+        }
+        return state;
     }
 }

@@ -138,7 +138,7 @@ public final class TargetFileHandler {
         OrgId org = ApiServer.org(ctx);
         List<Target> changed = new ArrayList<>();
         List<TargetId> removed = new ArrayList<>();
-        store.inTransaction(tx -> tx.lockAll(org).compose(existing -> {
+        store.inTransaction(org, tx -> tx.lockAll(org).compose(existing -> {
                     ItemErrors taken = new ItemErrors("targets");
                     ApplyPlan plan = ApplyPlan.of(entries, existing, prune, drafts, errors, taken);
                     if (errors.any()) {
@@ -184,7 +184,10 @@ public final class TargetFileHandler {
         }
         JsonNode targets = document.path("targets");
         if (targets.isMissingNode() || targets.isNull()) {
-            return List.of();
+            // A file whose entries were all commented out must not read as "no targets" (with prune,
+            // that would delete every target): an empty set is written out as [].
+            throw ApiException.validation(List.of(new FieldError("targets", FieldError.REQUIRED,
+                    "targets is required; write targets: [] for an empty set")));
         }
         if (!targets.isArray()) {
             throw new ApiException(400, "INVALID_FIELD_TYPE", "targets must be a list", Map.of("field", "targets"));

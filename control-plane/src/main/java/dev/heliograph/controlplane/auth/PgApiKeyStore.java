@@ -73,14 +73,6 @@ public final class PgApiKeyStore {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(key(rows.iterator().next())));
     }
 
-    /** Whether {@code org} has an admin key that works at {@code now}. */
-    public Future<Boolean> hasActiveAdmin(OrgId org, Instant now) {
-        return pool.preparedQuery("SELECT count(*) FROM api_keys WHERE org_id = $1 AND role = 'admin' AND revoked_at IS NULL "
-                        + "AND (expires_at IS NULL OR expires_at > $2)")
-                .execute(Tuple.of(org.value(), utc(now)))
-                .map(rows -> rows.iterator().next().getLong(0) > 0);
-    }
-
     /**
      * Creates an org and, when {@code adminKey} is not {@code null}, its first admin key, in one
      * transaction; empty when the name is taken (then nothing is written).
@@ -105,19 +97,25 @@ public final class PgApiKeyStore {
                 }));
     }
 
+    /** What {@link #bootstrap} stored: the key, and whether it was generated (else it was the configured one). */
+    public record Bootstrapped(String key, boolean generated) {
+    }
+
     /**
-     * Makes sure the operator org has a working admin key: when it has none, stores {@code key}
-     * (the configured {@code api.bootstrap_key}, or a new random key when blank) and answers it, so
-     * that the caller can show it once. Answers empty when an admin key exists, or when the
-     * configured key is already stored (even revoked: a revoked bootstrap key is never revived).
+     * Gives the operator org its first admin key: when the org has no admin key at all (not even an
+     * expired or revoked one), stores {@code configuredKey} ({@code api.bootstrap_key}), or a new
+     * random key when that is blank, and answers what it stored. Answers empty otherwise: keys are
+     * never minted again at a later start; {@code heliograph admin create-key} replaces lost ones.
      */
-    public Future<Optional<String>> bootstrap(String configuredKey, Instant now) {
-        String key = configuredKey == null || configuredKey.isBlank() ? ApiKeys.generate() : configuredKey;
-        return hasActiveAdmin(OrgId.DEFAULT, now).compose(present -> present
-                ? Future.succeededFuture(Optional.<String>empty())
-                : findByHash(ApiKeys.hash(key)).compose(stored -> stored.isPresent()
-                        ? Future.succeededFuture(Optional.<String>empty())
-                        : create(OrgId.DEFAULT, key, "bootstrap admin key", Role.ADMIN, null).map(created -> Optional.of(key))));
+    public Future<Optional<Bootstrapped>> bootstrap(String configuredKey) {
+        boolean generate = configuredKey == null || configuredKey.isBlank();
+        String key = generate ? ApiKeys.generate() : configuredKey;
+        return pool.preparedQuery("SELECT count(*) FROM api_keys WHERE org_id = $1 AND role = 'admin'")
+                .execute(Tuple.of(OrgId.DEFAULT.value()))
+                .compose(rows -> rows.iterator().next().getLong(0) > 0
+                        ? Future.succeededFuture(Optional.<Bootstrapped>empty())
+                        : create(OrgId.DEFAULT, key, "bootstrap admin key", Role.ADMIN, null)
+                                .map(created -> Optional.of(new Bootstrapped(key, generate))));
     }
 
     /** The org named {@code name}, or empty. */

@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -166,24 +165,24 @@ class AuthIT {
     }
 
     @Test
-    void bootstrapCreatesAnAdminKeyOnlyWhenNoneWorks() throws Exception {
+    void bootstrapStoresAnAdminKeyOnlyWhenTheOperatorOrgHasNone() throws Exception {
         Pool pool = PgPools.of(vertx, services.config().postgres(), 1);
-        try {
+        String adminsOfOperatorOrg = "FROM api_keys WHERE role = 'admin' AND org_id = '00000000-0000-0000-0000-000000000001'";
+        try (Connection pg = services.postgres(); Statement sql = pg.createStatement()) {
             PgApiKeyStore store = new PgApiKeyStore(pool);
-            assertThat(store.bootstrap("", Instant.now()).await(30, TimeUnit.SECONDS)).isEmpty();
-            try (Connection pg = services.postgres(); Statement sql = pg.createStatement()) {
-                sql.execute("UPDATE api_keys SET revoked_at = now() WHERE role = 'admin' "
-                        + "AND org_id = '00000000-0000-0000-0000-000000000001'");
-            }
-            assertThat(store.bootstrap(TestServices.ADMIN_KEY, Instant.now()).await(30, TimeUnit.SECONDS))
-                    .as("a revoked configured key is never revived").isEmpty();
-            Optional<String> fresh = store.bootstrap("", Instant.now()).await(30, TimeUnit.SECONDS);
-            assertThat(fresh).isPresent();
-            assertThat(admin.withKey(fresh.get()).get("/api/v1/org").json().path("role").asText()).isEqualTo("admin");
+            assertThat(store.bootstrap("").await(30, TimeUnit.SECONDS)).isEmpty();
+            sql.execute("UPDATE api_keys SET revoked_at = now() WHERE prefix <> 'hg_key_test' AND role = 'admin'");
+            sql.execute("UPDATE api_keys SET expires_at = now() WHERE prefix = 'hg_key_test'");
+            assertThat(store.bootstrap("").await(30, TimeUnit.SECONDS))
+                    .as("revoked or expired admin keys are never replaced at a start").isEmpty();
+            sql.execute("DELETE " + adminsOfOperatorOrg);
+            Optional<PgApiKeyStore.Bootstrapped> fresh = store.bootstrap("").await(30, TimeUnit.SECONDS);
+            assertThat(fresh).get().extracting(PgApiKeyStore.Bootstrapped::generated).isEqualTo(true);
+            assertThat(admin.withKey(fresh.get().key()).get("/api/v1/org").json().path("role").asText()).isEqualTo("admin");
+            sql.execute("DELETE " + adminsOfOperatorOrg);
+            Optional<PgApiKeyStore.Bootstrapped> configured = store.bootstrap(TestServices.ADMIN_KEY).await(30, TimeUnit.SECONDS);
+            assertThat(configured).get().extracting(PgApiKeyStore.Bootstrapped::generated).isEqualTo(false);
         } finally {
-            try (Connection pg = services.postgres(); Statement sql = pg.createStatement()) {
-                sql.execute("UPDATE api_keys SET revoked_at = NULL WHERE prefix = 'hg_key_test'");
-            }
             pool.close().await(10, TimeUnit.SECONDS);
         }
     }

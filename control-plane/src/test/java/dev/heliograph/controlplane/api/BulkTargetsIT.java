@@ -87,6 +87,18 @@ class BulkTargetsIT {
     }
 
     @Test
+    void controlCharactersInNamesKeysAndCursorsAreRefusedNot500() {
+        ApiClient.Answer nul = api.post("/api/v1/targets:bulk", items(List.of(target("nul\u0000name").put("key", "k\u0000"))));
+        assertThat(nul.status()).as(nul.text()).isEqualTo(422);
+        assertThat(fields(nul)).contains("items[0].name:INVALID_FORMAT", "items[0].key:INVALID_FORMAT");
+        for (String path : List.of("/api/v1/tags?cursor=AA", "/api/v1/targets?cursor=AA", "/api/v1/api-keys?cursor=AA")) {
+            ApiClient.Answer answer = api.get(path);
+            assertThat(answer.status()).as(path + " " + answer.text()).isEqualTo(400);
+            assertThat(answer.json().path("error").path("code").asText()).isEqualTo("INVALID_PARAMETER");
+        }
+    }
+
+    @Test
     void keysDefaultToTheIdAndAreUniquePerOrg() {
         JsonNode plain = api.post("/api/v1/targets", target("no-key-" + UUID.randomUUID()).toString()).json();
         assertThat(plain.path("key").asText()).isEqualTo(plain.path("id").asText());

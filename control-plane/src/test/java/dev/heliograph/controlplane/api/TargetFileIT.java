@@ -203,6 +203,39 @@ class TargetFileIT {
     }
 
     @Test
+    void concurrentAppliesOfOneFileCreateEachTargetOnce() throws Exception {
+        ApiClient api = newOrg();
+        StringBuilder file = new StringBuilder("version: 1\ntargets:\n");
+        for (int i = 0; i < 20; i++) {
+            file.append("  - key: \"c").append(i).append("\"\n    name: \"c").append(i)
+                    .append("\"\n    kind: \"tcp\"\n    enabled: false\n    spec: {host: \"127.0.0.1\", port: 9}\n");
+        }
+        List<java.util.concurrent.CompletableFuture<ApiClient.Answer>> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            runs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> apply(api, YAML, file.toString(), "?prune=true")));
+        }
+        for (var run : runs) {
+            ApiClient.Answer answer = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(answer.status()).as("serialised per org, never a false conflict or a deadlock: " + answer.text())
+                    .isEqualTo(200);
+        }
+        assertThat(api.get("/api/v1/targets?limit=500").json().path("items").size()).isEqualTo(20);
+        assertThat(plan(apply(api, YAML, file.toString(), "?dry_run=true"))).allMatch(line -> line.startsWith("unchanged"));
+    }
+
+    @Test
+    void aFileWithoutTargetsIsRefusedEvenWithPrune() {
+        ApiClient api = newOrg();
+        seed(api);
+        ApiClient.Answer commentedOut = apply(api, YAML, "version: 1\ntargets:\n#  - key: \"web\"\n", "?prune=true");
+        assertThat(commentedOut.status()).as(commentedOut.text()).isEqualTo(422);
+        assertThat(fields(commentedOut)).containsExactly("targets:REQUIRED");
+        assertThat(api.get("/api/v1/targets").json().path("items").size()).isEqualTo(3);
+        assertThat(plan(apply(api, YAML, "version: 1\ntargets: []\n", "?dry_run=true&prune=true")))
+                .as("an explicit empty set still plans the deletes").hasSize(3).allMatch(line -> line.startsWith("delete"));
+    }
+
+    @Test
     void everyInvalidTargetIsListedAndNothingIsWritten() {
         ApiClient api = newOrg();
         String file = """

@@ -61,12 +61,18 @@ public final class PgTargetStore {
     }
 
     /**
-     * Runs {@code work} in one Postgres transaction: committed when its future succeeds, rolled back
-     * when it fails (with its failure). A duplicate name or key found at commit fails it with
-     * {@link TargetNameTakenException} or {@link TargetKeyTakenException}.
+     * Runs {@code work} in one Postgres transaction of {@code org}: committed when its future succeeds,
+     * rolled back when it fails (with its failure). A duplicate name or key found at commit fails it
+     * with {@link TargetNameTakenException} or {@link TargetKeyTakenException}.
+     *
+     * <p>Such transactions of one org run one at a time (a transaction-scoped advisory lock on the
+     * org): two of them locking overlapping rows in different orders would deadlock, and a second
+     * apply planned on a snapshot without the first one's new rows would answer a false conflict.
      */
-    public <T> Future<T> inTransaction(Function<TargetTransaction, Future<T>> work) {
-        return pool.withTransaction(conn -> work.apply(new TargetTransaction(this, conn)))
+    public <T> Future<T> inTransaction(OrgId org, Function<TargetTransaction, Future<T>> work) {
+        long lockKey = org.value().getMostSignificantBits() ^ org.value().getLeastSignificantBits();
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(lockKey))
+                        .compose(locked -> work.apply(new TargetTransaction(this, conn))))
                 .recover(error -> Future.failedFuture(conflict(error, null, null)));
     }
 
