@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: starts PostgreSQL and ClickHouse (scripts/services.sh), then builds and runs the
+# Runs every test: starts PostgreSQL and ClickHouse (scripts/services.sh), installs the benchmark
+# tools (nginx, wrk, blackbox_exporter: the benchmark smoke run drives them), then builds and runs the
 # unit tests (surefire, *Test) and the integration tests (failsafe, *IT) against them.
 # Extra arguments go to Maven, e.g. scripts/test.sh -Dit.test=TargetApiIT
 set -euo pipefail
@@ -8,4 +9,5 @@ cd "$root"
 . scripts/java-env.sh
 scripts/verify-packaging.sh
 scripts/services.sh start
+scripts/bench.sh install
 ./mvnw -B verify "$@"

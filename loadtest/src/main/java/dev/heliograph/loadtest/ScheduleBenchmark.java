@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ScheduleBenchmark {
     /** The operator org's admin key of the benchmark's own control plane ({@code api.bootstrap_key}). */
-    static final String API_KEY = "hg_key_loadtest-0123456789abcdefghijklmnopqrstuvwxyz";
+    static final String API_KEY = BenchDatabases.API_KEY;
 
     private ScheduleBenchmark() {
     }
