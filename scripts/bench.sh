@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Heliograph's benchmarks (loadtest/) and prints one table per scenario.
 #
-#   scripts/bench.sh [scenario] [--duration S] [--json FILE] [scenario options]
+#   scripts/bench.sh [scenario] [--duration S] [--json FILE] [--profile EVENT] [scenario options]
 #
 # Scenarios (default: all, one after the other):
 #   throughput  the real engine against a local nginx, ramping the rate until it falls behind, then
@@ -17,8 +17,10 @@
 # Every scenario starts what it needs (scripts/services.sh, local target servers), sends traffic
 # only to 127.0.0.0/8, is bounded in count and time, and stops what it started. --duration S
 # scales each scenario's measuring time; --json FILE writes the figures as JSON (with "all", one
-# file per scenario: FILE with the scenario's name before the extension). Scratch files go to
-# .data/bench/. See docs/benchmarks.md for what each figure means and the latest full run.
+# file per scenario: FILE with the scenario's name before the extension). --profile cpu|wall|alloc|lock
+# runs the benchmark JVM under async-profiler (4.6, from Maven Central) and writes a flame graph to
+# .data/bench/profile-<scenario>.html. Scratch files go to .data/bench/. See docs/benchmarks.md for
+# what each figure means and the latest full run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -50,12 +52,12 @@ install_tools() {
 }
 
 scenario="${1:-all}"
-case "$scenario" in -*) scenario=all ;; *) [ $# -gt 0 ] && shift ;; esac
+case "$scenario" in -h|--help) scenario=help; shift ;; -*) scenario=all ;; *) [ $# -gt 0 ] && shift ;; esac
 
 case "$scenario" in
   install) install_tools; say "nginx, wrk and prometheus-blackbox-exporter are installed"; exit 0 ;;
   throughput|ceiling|inflight|ingest|api|schedule|all) ;;
-  -h|--help|help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help|help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) die "unknown scenario '$scenario' (known: all, throughput, ceiling, inflight, ingest, api, schedule, install)" ;;
 esac
 
@@ -72,11 +74,30 @@ mkdir -p .data/bench
 # allows (the scenario spreads its checks over more processes when that is not enough).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
+profile=""; args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --profile)
+      profile="${2:-}"
+      case "$profile" in cpu|wall|alloc|lock) ;; *) die "--profile takes cpu, wall, alloc or lock, not '$profile'" ;; esac
+      shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+set -- ${args[@]+"${args[@]}"}
+
 run() {
+  local agent=()
+  if [ -n "$profile" ]; then
+    lib="$root/loadtest/target/async-profiler/linux-x64/libasyncProfiler.so"
+    [ -f "$lib" ] || die "async-profiler's library is missing ($lib); ./mvnw -pl loadtest -am package unpacks it"
+    agent=("-agentpath:$lib=start,event=$profile,file=$root/.data/bench/profile-$1.html")
+    say "profiling $1 ($profile) into .data/bench/profile-$1.html"
+  fi
   exec_java=("$JAVA_HOME/bin/java" -XX:+IgnoreUnrecognizedVMOptions --enable-native-access=ALL-UNNAMED
     --sun-misc-unsafe-memory-access=allow -Xlog:disable -Xlog:all=warning:stderr
     -Dheliograph.bench.root="$root" -Dheliograph.bench.java="$JAVA_HOME/bin/java" -Dheliograph.bench.jar="$root/$jar"
-    ${BENCH_JVM_OPTS:-} -cp "$jar" dev.heliograph.loadtest.BenchMain)
+    ${agent[@]+"${agent[@]}"} ${BENCH_JVM_OPTS:-} -cp "$jar" dev.heliograph.loadtest.BenchMain)
   "${exec_java[@]}" "$@"
 }
 
@@ -87,7 +108,9 @@ if [ "$scenario" = all ]; then
   done
   for s in throughput inflight ingest api; do
     args=("$s" ${rest[@]+"${rest[@]}"})
-    [ -n "$json" ] && args+=(--json "${json%.*}-$s.${json##*.}")
+    if [ -n "$json" ]; then
+      case "$json" in *.*) args+=(--json "${json%.*}-$s.${json##*.}") ;; *) args+=(--json "$json-$s") ;; esac
+    fi
     run "${args[@]}"
   done
 else
