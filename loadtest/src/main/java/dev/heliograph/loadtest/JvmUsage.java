@@ -2,9 +2,12 @@ package dev.heliograph.loadtest;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,7 +26,7 @@ import javax.management.openmbean.CompositeData;
  */
 public final class JvmUsage implements AutoCloseable {
     /** A point to measure from ({@link #mark()}). */
-    public record Mark(long wallNanos, long cpuNanos) {
+    public record Mark(long wallNanos, long cpuNanos, long runQueueNanos) {
     }
 
     /**
@@ -36,9 +39,12 @@ public final class JvmUsage implements AutoCloseable {
      * @param gcPauses      pauses that ended in the window
      * @param gcPauseMs     their total, ms
      * @param gcPauseMaxMs  the longest, ms (0 without pauses)
+     * @param runQueueCores time this JVM's threads were ready to run but waited for a CPU, ÷ wall time
+     *                      (from {@code /proc/self/task/<tid>/schedstat}; how much other work on the
+     *                      machine held it back; NaN where that file is missing)
      */
     public record Window(double seconds, double cpuCores, long heapUsedMb, long heapMaxMb, long gcPauses,
-                         double gcPauseMs, double gcPauseMaxMs) {
+                         double gcPauseMs, double gcPauseMaxMs, double runQueueCores) {
         /** CPU seconds used in the window. */
         public double cpuSeconds() {
             return cpuCores * seconds;
@@ -76,7 +82,7 @@ public final class JvmUsage implements AutoCloseable {
     /** Now, as a start of a window. */
     public Mark mark() {
         sampleHeap();
-        return new Mark(System.nanoTime(), os.getProcessCpuTime());
+        return new Mark(System.nanoTime(), os.getProcessCpuTime(), runQueueNanos());
     }
 
     /** Records the heap used now; call it every few hundred ms while a window runs. */
@@ -106,7 +112,27 @@ public final class JvmUsage implements AutoCloseable {
                 heapMax = Math.max(heapMax, sample.bytes());
             }
         }
-        return new Window(seconds, cores, memory.getHeapMemoryUsage().getUsed() >> 20, heapMax >> 20, count, total, max);
+        long runQueue = runQueueNanos();
+        double waited = runQueue < 0 || from.runQueueNanos() < 0 ? Double.NaN
+                : Math.max(0, runQueue - from.runQueueNanos()) / (double) (now - from.wallNanos());
+        return new Window(seconds, cores, memory.getHeapMemoryUsage().getUsed() >> 20, heapMax >> 20, count, total, max, waited);
+    }
+
+    /** Nanoseconds this JVM's live threads spent waiting on a run queue (schedstat's 2nd field), or -1. */
+    private static long runQueueNanos() {
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            long sum = 0;
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    sum += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[1]);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended while we listed them
+                }
+            }
+            return sum;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private void onGc(Notification notification, Object handback) {

@@ -56,7 +56,7 @@ public final class RateRamp {
      * @param checks      results planned in the window and stored
      * @param notUp       of them, not {@code up}
      * @param missing     checks due in the window without a stored result
-     * @param anError     one error text of a result that was not up (empty when all were)
+     * @param errors      the most frequent error texts of results that were not up, comma-separated (empty when all were up)
      * @param lagP50Ms    scheduler lag (started − planned) p50, ms
      * @param lagP99Ms    scheduler lag p99, ms
      * @param overheadP50Ms per-check overhead p50, ms (NaN when none was recorded)
@@ -64,7 +64,7 @@ public final class RateRamp {
      * @param jvm         this JVM's use in the window
      * @param nginxCores  nginx's CPU in the window, cores
      */
-    public record Step(int rate, double seconds, long checks, long notUp, long missing, String anError, double lagP50Ms,
+    public record Step(int rate, double seconds, long checks, long notUp, long missing, String errors, double lagP50Ms,
                        double lagP99Ms, double overheadP50Ms, double overheadP99Ms, JvmUsage.Window jvm, double nginxCores) {
         /** Checks the step's targets were due to run in the window. */
         public long expected() {
@@ -122,9 +122,10 @@ public final class RateRamp {
                 resume(plane.apiPort(), "step-" + k);
                 Step step = measure(plane, registry, databases, clickHouse, nginx, jvm, rates.get(k), settings);
                 steps.add(step);
-                System.err.printf("bench: step %d at %d checks/s: %.1f checks/s, lag p99 %.0f ms, overhead p99 %.2f ms, errors %.3f %%, CPU %.2f cores%s%n",
+                System.err.printf("bench: step %d at %d checks/s: %.1f checks/s, lag p99 %.0f ms, overhead p99 %.2f ms, errors %.3f %%, CPU %.2f cores%s%s%n",
                         k, step.rate(), step.checksPerSecond(), step.lagP99Ms(), step.overheadP99Ms(), step.errorRatio() * 100,
-                        step.jvm().cpuCores(), step.keptUp() ? "" : " → fell behind");
+                        step.jvm().cpuCores(), step.errors().isEmpty() ? "" : ", errors " + step.errors(),
+                        step.keptUp() ? "" : " → fell behind");
                 if (!step.keptUp()) {
                     break;
                 }
@@ -150,7 +151,7 @@ public final class RateRamp {
         double seconds = (to - from) / 1000.0;
         long checks = row.path("checks").asLong();
         return new Step(rate, seconds, checks, row.path("not_up").asLong(), Math.max(0, Math.round(rate * seconds / INTERVAL_S) - checks),
-                row.path("an_error").asText(""), row.path("lag").path(0).asDouble(), row.path("lag").path(1).asDouble(),
+                errors(row.path("errors")), row.path("lag").path(0).asDouble(), row.path("lag").path(1).asDouble(),
                 OverheadHistogram.quantileMs(overheadFrom, overheadTo, 0.5), OverheadHistogram.quantileMs(overheadFrom, overheadTo, 0.99),
                 used, nginxCores);
     }
@@ -167,7 +168,7 @@ public final class RateRamp {
 
     private static JsonNode query(Client clickHouse, String database, long from, long to) throws IOException {
         String lag = "toInt64(started_at_ms) - toInt64(scheduled_at_ms)";
-        String sql = "SELECT count() AS checks, countIf(status != 'up') AS not_up, anyIf(error, status != 'up') AS an_error, "
+        String sql = "SELECT count() AS checks, countIf(status != 'up') AS not_up, topKIf(3)(error, status != 'up') AS errors, "
                 + "quantilesExact(0.5, 0.99)(" + lag + ") AS lag FROM " + database + ".check_results "
                 + "WHERE scheduled_at_ms >= " + from + " AND scheduled_at_ms < " + to + " FORMAT JSONEachRow";
         try (QueryResponse response = clickHouse.query(sql, new QuerySettings().setFormat(ClickHouseFormat.JSONEachRow))
@@ -178,6 +179,12 @@ public final class RateRamp {
         } catch (Exception e) {
             throw new IOException("querying the step's results failed: " + e.getMessage(), e);
         }
+    }
+
+    private static String errors(JsonNode texts) {
+        List<String> quoted = new ArrayList<>();
+        texts.forEach(text -> quoted.add("'" + text.asText() + "'"));
+        return String.join(", ", quoted);
     }
 
     private static void resume(int apiPort, String tag) throws IOException, InterruptedException {

@@ -31,6 +31,8 @@ public final class ThroughputBenchmark {
     static final Map<String, String> OVERRIDES = Map.of(
             "bulkhead.max_per_host=1000000", "every check goes to one host:port; the default cap (50) would throttle",
             "scheduler.jitter_ms=0", "exactly one check per target per second, so missed checks can be counted",
+            "breaker.failure_rate_percent=100", "every target shares one host's breaker; a few timeouts must not turn "
+                    + "into 30 s of circuit_open for all (they still count as errors)",
             "log.level=warn", "keeps the table readable");
     private static final int REFERENCE_DURATION_S = 300;
 
@@ -90,10 +92,13 @@ public final class ThroughputBenchmark {
             throw new IllegalArgumentException("ThroughputBenchmark runs throughput or ceiling, not " + scenario);
         }
         Plan plan = Plan.of(options);
+        String loadBefore = loadAverage();
         try (Nginx nginx = Nginx.start()) {
             List<RateRamp.Step> steps = scenario.equals("throughput") ? ramp(nginx, plan) : List.of();
             Ceiling.Result ceiling = Ceiling.run(nginx, plan.ceilingS());
             BenchReport report = new BenchReport(scenario);
+            report.add("machine: cores, load average (1 min) at start / end", Runtime.getRuntime().availableProcessors() + ", "
+                    + loadBefore + " / " + loadAverage());
             if (scenario.equals("throughput")) {
                 ThroughputTable.addRamp(report, plan, steps);
             }
@@ -103,6 +108,15 @@ public final class ThroughputBenchmark {
                 ThroughputTable.addVerdicts(report, steps, ceiling);
             }
             return report;
+        }
+    }
+
+    /** The 1-minute load average from {@code /proc/loadavg} (other work on the machine skews every figure), or "?". */
+    static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?";
         }
     }
 

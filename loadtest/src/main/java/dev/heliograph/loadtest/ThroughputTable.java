@@ -35,10 +35,10 @@ final class ThroughputTable {
             RateRamp.Step s = steps.get(k);
             report.add("step " + k + " at " + s.rate() + " checks/s", String.format(Locale.ROOT,
                     "%.1f checks/s, errors %.3f %% (%d not up, %d missing)%s, lag p50/p99 %s/%s ms, overhead p50/p99 %s/%s ms, "
-                            + "CPU %.2f cores, GC %d pauses %.0f ms; %s",
-                    s.checksPerSecond(), s.errorRatio() * 100, s.notUp(), s.missing(), s.anError().isEmpty() ? "" : " e.g. '" + s.anError() + "'",
+                            + "CPU %.2f cores (waited for a CPU %.2f), GC %d pauses %.0f ms; %s",
+                    s.checksPerSecond(), s.errorRatio() * 100, s.notUp(), s.missing(), s.errors().isEmpty() ? "" : " mostly " + s.errors(),
                     fmt(s.lagP50Ms()), fmt(s.lagP99Ms()), fmt(s.overheadP50Ms()), fmt(s.overheadP99Ms()), s.jvm().cpuCores(),
-                    s.jvm().gcPauses(), s.jvm().gcPauseMs(), s.keptUp() ? "kept up" : "fell behind"));
+                    s.jvm().runQueueCores(), s.jvm().gcPauses(), s.jvm().gcPauseMs(), s.keptUp() ? "kept up" : "fell behind"));
         }
         RateRamp.Step best = sustained(steps);
         if (best == null) {
@@ -55,6 +55,7 @@ final class ThroughputTable {
         report.add("sustained: scheduler lag p99 (ms)", best.lagP99Ms());
         number(report, "sustained: errors (%)", best.errorRatio() * 100);
         number(report, "sustained: JVM CPU (cores)", jvm.cpuCores());
+        number(report, "sustained: JVM threads waiting for a CPU (cores; other load on the machine)", jvm.runQueueCores());
         number(report, "sustained: checks per JVM CPU second", checksPerCpuSecond(best));
         report.add("sustained: heap used at end / most sampled (MiB)", jvm.heapUsedMb() + " / " + jvm.heapMaxMb());
         report.add("sustained: GC pauses (count, total ms, max ms)", jvm.gcPauses() + ", " + fmt(jvm.gcPauseMs()) + ", " + fmt(jvm.gcPauseMaxMs()));
