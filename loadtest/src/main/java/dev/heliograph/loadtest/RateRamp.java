@@ -37,12 +37,15 @@ public final class RateRamp {
     public static final int INTERVAL_S = 1;
     /** Timeout of every check, ms. */
     public static final int TIMEOUT_MS = 500;
+    /** The first step's warm-up is this many times a step's. */
+    public static final int FIRST_WARM_UP_FACTOR = 2;
 
     /**
      * How to ramp.
      *
      * @param rates  checks/s of each step, ascending
-     * @param warmUp time from resuming a step's targets to the start of its window
+     * @param warmUp time from resuming a step's targets to the start of its window; the first step
+     *               waits {@value #FIRST_WARM_UP_FACTOR}× as long (the JIT compiles the engine then)
      * @param window measuring time of a step, whole seconds
      */
     public record Settings(List<Integer> rates, Duration warmUp, Duration window) {
@@ -120,7 +123,8 @@ public final class RateRamp {
         try (JvmUsage jvm = JvmUsage.start(); Client clickHouse = databases.clickHouse()) {
             for (int k = 0; k < rates.size(); k++) {
                 resume(plane.apiPort(), "step-" + k);
-                Step step = measure(plane, registry, databases, clickHouse, nginx, jvm, rates.get(k), settings);
+                Duration warmUp = k == 0 ? settings.warmUp().multipliedBy(FIRST_WARM_UP_FACTOR) : settings.warmUp();
+                Step step = measure(plane, registry, databases, clickHouse, nginx, jvm, rates.get(k), warmUp, settings.window());
                 steps.add(step);
                 System.err.printf("bench: step %d at %d checks/s: %.1f checks/s, lag p99 %.0f ms, overhead p99 %.2f ms, errors %.3f %%, CPU %.2f cores%s%s%n",
                         k, step.rate(), step.checksPerSecond(), step.lagP99Ms(), step.overheadP99Ms(), step.errorRatio() * 100,
@@ -135,10 +139,11 @@ public final class RateRamp {
     }
 
     private static Step measure(ControlPlane plane, PrometheusMeterRegistry registry, BenchDatabases databases, Client clickHouse,
-                                Nginx nginx, JvmUsage jvm, int rate, Settings settings) throws IOException, InterruptedException {
-        sleepSampling(jvm, System.currentTimeMillis() + settings.warmUp().toMillis());
+                                Nginx nginx, JvmUsage jvm, int rate, Duration warmUp, Duration window)
+            throws IOException, InterruptedException {
+        sleepSampling(jvm, System.currentTimeMillis() + warmUp.toMillis());
         long from = System.currentTimeMillis();
-        long to = from + settings.window().toSeconds() * 1000;
+        long to = from + window.toSeconds() * 1000;
         JvmUsage.Mark mark = jvm.mark();
         OverheadHistogram.Snapshot overheadFrom = OverheadHistogram.read(registry);
         double nginxFrom = nginx.cpuSeconds();

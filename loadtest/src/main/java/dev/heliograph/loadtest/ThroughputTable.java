@@ -26,7 +26,8 @@ final class ThroughputTable {
     static void addRamp(BenchReport report, ThroughputBenchmark.Plan plan, List<RateRamp.Step> steps) {
         report.add("ramp: rates asked (checks/s)", plan.rates().stream().map(String::valueOf).collect(Collectors.joining(", ")));
         report.add("ramp: targets, interval, timeout", "HTTP GET of nginx, " + RateRamp.INTERVAL_S + " s, " + RateRamp.TIMEOUT_MS + " ms");
-        report.add("ramp: step = warm-up + window (s)", fmt(plan.warmUp().toMillis() / 1000.0) + " + " + plan.window().toSeconds());
+        report.add("ramp: step = warm-up + window (s)", fmt(plan.warmUp().toMillis() / 1000.0) + " + " + plan.window().toSeconds()
+                + " (the first step's warm-up " + RateRamp.FIRST_WARM_UP_FACTOR + "× as long, for the JIT)");
         report.add("ramp: falls behind at", "lag p99 > " + fmt(RateRamp.MAX_LAG_P99_MS) + " ms or errors (not up + missing) > "
                 + fmt(RateRamp.MAX_ERROR_RATIO * 100) + " %");
         report.add("control-plane overrides", ThroughputBenchmark.OVERRIDES.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
