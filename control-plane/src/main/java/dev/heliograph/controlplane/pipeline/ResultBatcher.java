@@ -34,11 +34,12 @@ import org.slf4j.LoggerFactory;
  * delay drawn from [d/2, d]) until it succeeds. Retries are marked, so the writer stores only what
  * the failed attempt did not (see {@link BatchWriter}).
  *
- * <p>Each result accepted by {@link #offer} (the in-process engine's) is also timed for
+ * <p>Each result of the in-process engine accepted by {@link #offer} is also timed for
  * {@code heliograph_result_overhead_seconds}: acceptance − planned start − the check's network
  * phases (dns + connect + tls + ttfb), i.e. what the engine itself added (scheduler lag, pool,
- * executor and hand-over). Agents' results ({@link #offerAll}) are not: their planned start comes
- * from another clock and their way here includes the upload.
+ * executor and hand-over). Agents' results are not (their planned start comes from another clock
+ * and their way here includes the upload): neither {@link #offerAll} nor an {@link #offer} of a
+ * result whose agent id is not the engine's.
  *
  * <p>Why not a library: this is the core ingest path (DESIGN.md "Result batcher"); it is a few
  * dozen lines over a lock-free queue and Vert.x timers.
@@ -64,6 +65,7 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
     private volatile Timer flushTimer;
     private volatile Timer overheadTimer;
     private final Clock clock;
+    private final String timedAgentId;
     private volatile int pendingSize;
     // Event-loop-confined state:
     private List<CheckResult> pending;
@@ -73,19 +75,21 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
     private long periodicTimer;
     private final List<Promise<Void>> emptyWatchers = new ArrayList<>();
 
-    /** A batcher that times overhead against the system clock. */
+    /** A batcher that times the overhead of every result {@link #offer}ed, against the system clock. */
     public ResultBatcher(BatchWriter writer, Settings settings) {
-        this(writer, settings, Clock.systemUTC());
+        this(writer, settings, Clock.systemUTC(), null);
     }
 
     /**
-     * A batcher whose overhead meter reads acceptance times from {@code clock}: the clock that
-     * stamps the planned starts of the in-process engine's checks.
+     * A batcher whose overhead meter reads acceptance times from {@code clock} (the clock that
+     * stamps the planned starts of the in-process engine's checks) and times only results of
+     * agent id {@code timedAgentId} (the in-process engine's; null: every result offered).
      */
-    public ResultBatcher(BatchWriter writer, Settings settings, Clock clock) {
+    public ResultBatcher(BatchWriter writer, Settings settings, Clock clock, String timedAgentId) {
         this.writer = writer;
         this.settings = settings;
         this.clock = clock;
+        this.timedAgentId = timedAgentId;
     }
 
     @Override
@@ -115,7 +119,7 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
         queue.add(result);
         accepted.incrementAndGet();
         Timer overhead = overheadTimer;
-        if (overhead != null) {
+        if (overhead != null && (timedAgentId == null || timedAgentId.equals(result.agentId()))) {
             overhead.record(overheadNanos(result, clock.instant()), TimeUnit.NANOSECONDS);
         }
         if (size == settings.flushSize()) {

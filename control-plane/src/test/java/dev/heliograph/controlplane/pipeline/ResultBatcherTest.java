@@ -169,16 +169,19 @@ class ResultBatcherTest {
     }
 
     @Test
-    void acceptedResultsAreTimedAgainstTheInjectedClockAndDroppedOnesAreNot() throws Exception {
+    void acceptedResultsOfTheEngineAreTimedAgainstTheInjectedClockAndOthersAreNot() throws Exception {
         Instant planned = Instant.parse("2026-01-01T00:00:00Z");
         java.time.Clock clock = java.time.Clock.fixed(planned.plusMillis(7), java.time.ZoneOffset.UTC);
         ResultBatcher batcher = new ResultBatcher((batch, retry) -> Future.failedFuture("down"),
-                new ResultBatcher.Settings(1, 100, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(100)), clock);
+                new ResultBatcher.Settings(2, 100, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(100)), clock, "test");
         vertx.deployVerticle(batcher).await(5, TimeUnit.SECONDS);
         io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         batcher.bindTo(registry);
         batcher.offer(planned(planned, new PhaseTimings(0, 1, 0, 2, 4)));
-        batcher.offer(planned(planned, PhaseTimings.NONE)); // the queue is full: dropped, not timed
+        CheckResult agents = new CheckResult(Uuid7.next(), target, OrgId.DEFAULT, new RegionId("eu"), "agent-1", CheckKind.HTTP,
+                planned, planned, Status.UP, 200, "", PhaseTimings.NONE);
+        assertThat(batcher.offer(agents)).isTrue(); // an agent's check-now result: stored, not timed
+        assertThat(batcher.offer(planned(planned, PhaseTimings.NONE))).isFalse(); // the queue is full: dropped, not timed
         io.micrometer.core.instrument.Timer overhead = registry.get("heliograph.result.overhead").timer();
         assertThat(overhead.count()).isEqualTo(1);
         assertThat(overhead.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(4.0);
