@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * request, blackbox_exporter); one table with both, their ratios and a verdict line per goal.
  * {@code ceiling}: only the ceiling part.
  *
- * <p>Options: {@code --start-rate N} (checks/s of the first step, default 250), {@code --max-rate N}
+ * <p>Options: {@code --start-rate N} (checks/s of the first step, default 100), {@code --max-rate N}
  * (the last, default 10000), {@code --growth-pct P} (rate increase per step, default 50),
  * {@code --step-s S} (a step with its warm-up, default 20), {@code --ceiling-s S} (each of the six
  * ceiling runs, default 8), {@code --duration D} (default 300; scales step-s and ceiling-s by
@@ -82,8 +82,9 @@ public final class ThroughputBenchmark {
         return report(scenario, options(args));
     }
 
-    private static BenchOptions options(String[] args) {
-        return BenchOptions.parse(args, Map.of("duration", String.valueOf(REFERENCE_DURATION_S), "start-rate", "250",
+    /** The scenario's options with their defaults; see the class comment. */
+    static BenchOptions options(String[] args) {
+        return BenchOptions.parse(args, Map.of("duration", String.valueOf(REFERENCE_DURATION_S), "start-rate", "100",
                 "max-rate", "10000", "growth-pct", "50", "step-s", "20", "ceiling-s", "8"));
     }
 

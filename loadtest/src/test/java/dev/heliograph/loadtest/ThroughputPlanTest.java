@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The throughput scenario's plan (rates, step lengths, option errors) and its overhead percentiles. */
 class ThroughputPlanTest {
     private static ThroughputBenchmark.Plan plan(String... args) {
-        return ThroughputBenchmark.Plan.of(BenchOptions.parse(args, Map.of("duration", "300", "start-rate", "250",
-                "max-rate", "10000", "growth-pct", "50", "step-s", "20", "ceiling-s", "8")));
+        return ThroughputBenchmark.Plan.of(ThroughputBenchmark.options(args));
     }
 
     @Test
@@ -38,6 +36,7 @@ class ThroughputPlanTest {
         assertThat(full.warmUp()).isEqualTo(Duration.ofSeconds(3));
         assertThat(full.window()).isEqualTo(Duration.ofSeconds(17));
         assertThat(full.ceilingS()).isEqualTo(8);
+        assertThat(full.rates()).startsWith(100, 150, 225).endsWith(10_000);
         ThroughputBenchmark.Plan short_ = plan("--duration", "60");
         assertThat(short_.window()).isEqualTo(Duration.ofSeconds(2));
         assertThat(short_.ceilingS()).isEqualTo(2);
