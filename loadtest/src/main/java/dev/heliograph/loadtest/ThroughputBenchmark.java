@@ -31,8 +31,11 @@ public final class ThroughputBenchmark {
     static final Map<String, String> OVERRIDES = Map.of(
             "bulkhead.max_per_host=1000000", "every check goes to one host:port; the default cap (50) would throttle",
             "scheduler.jitter_ms=0", "exactly one check per target per second, so missed checks can be counted",
-            "breaker.failure_rate_percent=100", "every target shares one host's breaker; a few timeouts must not turn "
-                    + "into 30 s of circuit_open for all (they still count as errors)",
+            "breaker.failure_rate_percent=100", "every target shares one host's breaker; with the next two it opens only "
+                    + "after 10,000 failed checks in a row, so a stall's timeouts stay timeouts (counted as errors) instead "
+                    + "of becoming 30 s of circuit_open for every target",
+            "breaker.sliding_window=10000", "see breaker.failure_rate_percent",
+            "breaker.minimum_checks=10000", "see breaker.failure_rate_percent",
             "log.level=warn", "keeps the table readable");
     private static final int REFERENCE_DURATION_S = 300;
 
