@@ -163,7 +163,7 @@ public final class ControlPlane {
             HeliographConfig.Batcher b = config.batcher();
             BatchWriter writer = (batch, retry) -> retry ? clickhouse.insertMissing(batch) : clickhouse.insert(batch);
             batcher = new ResultBatcher(writer, new ResultBatcher.Settings(b.queueCapacity(), b.flushSize(),
-                    Duration.ofMillis(b.flushIntervalMs()), Duration.ofMillis(b.retryInitialMs()), Duration.ofMillis(b.retryMaxMs())));
+                    Duration.ofMillis(b.flushIntervalMs()), Duration.ofMillis(b.retryInitialMs()), Duration.ofMillis(b.retryMaxMs())), clock, AGENT_ID);
             batcher.bindTo(metrics.registry());
             return vertx.deployVerticle(batcher).onSuccess(id -> components.healthy(Components.BATCHER, "writing"));
         }).compose(v -> ProbeEngine.start(vertx, engineSettings(), clock, batcher, metrics.registry())).compose(started -> {

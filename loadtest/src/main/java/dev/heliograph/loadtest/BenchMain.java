@@ -35,6 +35,7 @@ public final class BenchMain {
      */
     static void run(String name, String[] args) throws Exception {
         switch (name) {
+            case "throughput", "ceiling" -> ThroughputBenchmark.run(name, args);
             case "schedule" -> ScheduleBenchmark.main(args);
             default -> throw new IllegalArgumentException("unknown scenario '" + name
                     + "' (known: throughput, ceiling, inflight, ingest, api, schedule)");

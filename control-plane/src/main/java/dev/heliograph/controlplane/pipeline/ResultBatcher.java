@@ -1,6 +1,7 @@
 package dev.heliograph.controlplane.pipeline;
 
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.probe.ResultSink;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,7 +11,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -30,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * with exponential backoff and jitter ({@code retryInitial} doubling up to {@code retryMax}, each
  * delay drawn from [d/2, d]) until it succeeds. Retries are marked, so the writer stores only what
  * the failed attempt did not (see {@link BatchWriter}).
+ *
+ * <p>Each result of the in-process engine accepted by {@link #offer} is also timed for
+ * {@code heliograph_result_overhead_seconds}: acceptance − planned start − the check's network
+ * phases (dns + connect + tls + ttfb), i.e. what the engine itself added (scheduler lag, pool,
+ * executor and hand-over). Agents' results are not (their planned start comes from another clock
+ * and their way here includes the upload): neither {@link #offerAll} nor an {@link #offer} of a
+ * result whose agent id is not the engine's.
  *
  * <p>Why not a library: this is the core ingest path (DESIGN.md "Result batcher"); it is a few
  * dozen lines over a lock-free queue and Vert.x timers.
@@ -53,6 +63,9 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
     private final AtomicLong failedWrites = new AtomicLong();
     private volatile String lastError;
     private volatile Timer flushTimer;
+    private volatile Timer overheadTimer;
+    private final Clock clock;
+    private final String timedAgentId;
     private volatile int pendingSize;
     // Event-loop-confined state:
     private List<CheckResult> pending;
@@ -62,9 +75,21 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
     private long periodicTimer;
     private final List<Promise<Void>> emptyWatchers = new ArrayList<>();
 
+    /** A batcher that times the overhead of every result {@link #offer}ed, against the system clock. */
     public ResultBatcher(BatchWriter writer, Settings settings) {
+        this(writer, settings, Clock.systemUTC(), null);
+    }
+
+    /**
+     * A batcher whose overhead meter reads acceptance times from {@code clock} (the clock that
+     * stamps the planned starts of the in-process engine's checks) and times only results of
+     * agent id {@code timedAgentId} (the in-process engine's; null: every result offered).
+     */
+    public ResultBatcher(BatchWriter writer, Settings settings, Clock clock, String timedAgentId) {
         this.writer = writer;
         this.settings = settings;
+        this.clock = clock;
+        this.timedAgentId = timedAgentId;
     }
 
     @Override
@@ -79,7 +104,10 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
         return Future.succeededFuture();
     }
 
-    /** Accepts a result unless the queue is full; thread-safe and non-blocking. */
+    /**
+     * Accepts a result unless the queue is full; thread-safe and non-blocking. An accepted result's
+     * overhead is recorded (see the class comment).
+     */
     @Override
     public boolean offer(CheckResult result) {
         int size = queued.incrementAndGet();
@@ -90,6 +118,10 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
         }
         queue.add(result);
         accepted.incrementAndGet();
+        Timer overhead = overheadTimer;
+        if (overhead != null && (timedAgentId == null || timedAgentId.equals(result.agentId()))) {
+            overhead.record(overheadNanos(result, clock.instant()), TimeUnit.NANOSECONDS);
+        }
         if (size == settings.flushSize()) {
             context.runOnContext(v -> flush());
         }
@@ -117,6 +149,20 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
             context.runOnContext(v -> flush());
         }
         return written.future();
+    }
+
+    /**
+     * What the engine added to one check, in ns: {@code acceptedAt − scheduledAt − (dns + connect +
+     * tls + ttfb)}; 0 when that is negative (the planned start has ms precision, the phases are
+     * measured on another clock).
+     */
+    static long overheadNanos(CheckResult result, Instant acceptedAt) {
+        Instant planned = result.scheduledAt();
+        long sincePlanned = (acceptedAt.getEpochSecond() - planned.getEpochSecond()) * 1_000_000_000L
+                + (acceptedAt.getNano() - planned.getNano());
+        PhaseTimings t = result.timings();
+        long network = Math.round((t.dnsMs() + t.connectMs() + t.tlsMs() + t.ttfbMs()) * 1e6);
+        return Math.max(0, sincePlanned - network);
     }
 
     /** {@link #offerAll} found no room for a whole batch. */
@@ -156,8 +202,9 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
      * Registers the batcher's meters: {@code heliograph_batcher_queue_depth} (results waiting),
      * {@code heliograph_results_accepted_total}, {@code heliograph_results_written_total},
      * {@code heliograph_results_dropped_total{reason="queue_full"}},
-     * {@code heliograph_batcher_failed_writes_total} and {@code heliograph_batcher_flush_seconds}
-     * (time of one successful or failed write).
+     * {@code heliograph_batcher_failed_writes_total}, {@code heliograph_batcher_flush_seconds}
+     * (time of one successful or failed write) and {@code heliograph_result_overhead_seconds}
+     * (histogram from 100 µs to 10 s; see the class comment).
      */
     @Override
     public void bindTo(MeterRegistry registry) {
@@ -173,6 +220,11 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
                 .description("Write attempts that failed and were retried").register(registry);
         flushTimer = Timer.builder("heliograph.batcher.flush").description("Time of one write to ClickHouse")
                 .publishPercentileHistogram().register(registry);
+        overheadTimer = Timer.builder("heliograph.result.overhead")
+                .description("Planned start to acceptance by the batcher, minus the check's dns, connect, tls and ttfb "
+                        + "(in-process checks)")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
     }
 
     /** Counters since start. */

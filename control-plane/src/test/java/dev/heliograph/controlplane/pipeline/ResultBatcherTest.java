@@ -140,6 +140,53 @@ class ResultBatcherTest {
         assertThat(registry.get("heliograph.results.written").functionCounter().count()).isZero();
     }
 
+    private CheckResult planned(Instant scheduledAt, PhaseTimings timings) {
+        return new CheckResult(Uuid7.next(), target, OrgId.DEFAULT, new RegionId("local"), "test", CheckKind.HTTP,
+                scheduledAt, scheduledAt, Status.UP, 200, "", timings);
+    }
+
+    @Test
+    void overheadIsTimeSincePlannedStartMinusTheNetworkPhases() {
+        Instant planned = Instant.parse("2026-01-01T00:00:00Z");
+        // 2 + 1.5 + 0 + 3.25 = 6.75 ms on the wire; total_ms is not subtracted (it holds the engine's own work too).
+        PhaseTimings timings = new PhaseTimings(2, 1.5, 0, 3.25, 9);
+        Instant accepted = planned.plusNanos(10_000_000 + 1_000_000_000L);
+        assertThat(ResultBatcher.overheadNanos(planned(planned, timings), accepted)).isEqualTo(1_003_250_000L);
+    }
+
+    @Test
+    void overheadAcrossASecondBoundaryUsesBothFields() {
+        Instant planned = Instant.parse("2026-01-01T00:00:00.999Z");
+        Instant accepted = Instant.parse("2026-01-01T00:00:01.000250Z");
+        assertThat(ResultBatcher.overheadNanos(planned(planned, PhaseTimings.NONE), accepted)).isEqualTo(1_250_000L);
+    }
+
+    @Test
+    void overheadIsNeverNegative() {
+        Instant planned = Instant.parse("2026-01-01T00:00:00Z");
+        PhaseTimings slowNetwork = new PhaseTimings(0, 5, 0, 5, 10);
+        assertThat(ResultBatcher.overheadNanos(planned(planned, slowNetwork), planned.plusMillis(3))).isZero();
+    }
+
+    @Test
+    void acceptedResultsOfTheEngineAreTimedAgainstTheInjectedClockAndOthersAreNot() throws Exception {
+        Instant planned = Instant.parse("2026-01-01T00:00:00Z");
+        java.time.Clock clock = java.time.Clock.fixed(planned.plusMillis(7), java.time.ZoneOffset.UTC);
+        ResultBatcher batcher = new ResultBatcher((batch, retry) -> Future.failedFuture("down"),
+                new ResultBatcher.Settings(2, 100, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(100)), clock, "test");
+        vertx.deployVerticle(batcher).await(5, TimeUnit.SECONDS);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        batcher.bindTo(registry);
+        batcher.offer(planned(planned, new PhaseTimings(0, 1, 0, 2, 4)));
+        CheckResult agents = new CheckResult(Uuid7.next(), target, OrgId.DEFAULT, new RegionId("eu"), "agent-1", CheckKind.HTTP,
+                planned, planned, Status.UP, 200, "", PhaseTimings.NONE);
+        assertThat(batcher.offer(agents)).isTrue(); // an agent's check-now result: stored, not timed
+        assertThat(batcher.offer(planned(planned, PhaseTimings.NONE))).isFalse(); // the queue is full: dropped, not timed
+        io.micrometer.core.instrument.Timer overhead = registry.get("heliograph.result.overhead").timer();
+        assertThat(overhead.count()).isEqualTo(1);
+        assertThat(overhead.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(4.0);
+    }
+
     @Test
     void offerAllCompletesOnlyOnceItsResultsAreWrittenAfterRetries() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
