@@ -8,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One thread that offers results 0..rows-1 of a {@link SyntheticResults} to a batcher as fast as
- * it takes them: when {@code offer} refuses (queue full) it waits 50 µs and offers the same result
+ * it takes them: when {@code offer} refuses (queue full) it waits 1 ms and offers the same result
  * again, counting the refusal. With {@code durationS > 0} it stops after that many seconds.
  */
 final class Feeder {
@@ -64,7 +64,7 @@ final class Feeder {
             CheckResult result = source.result(i);
             while (!batcher.offer(result)) {
                 refusals++;
-                LockSupport.parkNanos(50_000);
+                LockSupport.parkNanos(1_000_000);
             }
             if ((i & 0x3FF) == 0) {
                 offered = i + 1;
