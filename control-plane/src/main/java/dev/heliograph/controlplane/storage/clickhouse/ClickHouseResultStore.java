@@ -2,6 +2,7 @@ package dev.heliograph.controlplane.storage.clickhouse;
 
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.command.CommandSettings;
+import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.client.api.query.QuerySettings;
 import com.clickhouse.data.ClickHouseFormat;
@@ -17,7 +18,6 @@ import dev.heliograph.domain.TargetId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -142,9 +142,9 @@ public final class ClickHouseResultStore implements AutoCloseable {
     }
 
     private void insertNow(List<CheckResult> results) throws Exception {
-        byte[] rows = ResultRows.encode(results);
-        client.insert("check_results", ResultRows.COLUMNS, new ByteArrayInputStream(rows), ResultRows.FORMAT)
-                .get(timeoutMs, TimeUnit.MILLISECONDS).close();
+        // Encoded straight into the request body: ClickHouse parses while the rest is encoded.
+        client.insert("check_results", ResultRows.COLUMNS, out -> ResultRows.write(results, out), ResultRows.FORMAT,
+                new InsertSettings()).get(timeoutMs, TimeUnit.MILLISECONDS).close();
     }
 
     private Set<String> storedIds(List<CheckResult> results) throws Exception {

@@ -9,6 +9,8 @@ import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Status;
 import dev.heliograph.domain.TargetId;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -38,6 +40,8 @@ public final class ResultRows {
     /** Upper bound of the fixed-width part of one row in bytes (3 UUIDs, numbers, 5 string lengths). */
     private static final int FIXED_BYTES = 3 * 16 + 1 + 4 + 8 + 8 + 2 + 5 * 4 + 5 * 5;
     private static final byte[][] KINDS = kinds();
+    /** Bytes handed to the stream at a time by {@link #write}. */
+    private static final int CHUNK_BYTES = 64 * 1024;
 
     private ResultRows() {
     }
@@ -46,29 +50,51 @@ public final class ResultRows {
     public static byte[] encode(List<CheckResult> results) {
         Out out = new Out(results.size() * (FIXED_BYTES + 48));
         for (CheckResult r : results) {
-            out.ensure(FIXED_BYTES);
-            out.uuid(r.resultId());
-            out.uuid(r.orgId().value());
-            out.uuid(r.targetId().value());
-            out.string(r.region().value());
-            out.string(r.agentId());
-            out.bytes(KINDS[r.kind().ordinal()]);
-            out.ensure(FIXED_BYTES); // the strings used up part of the room
-            out.int8(statusCode(r.status()));
-            out.int32((int) r.startedAt().getEpochSecond()); // DateTime: UInt32 seconds, good until 2106
-            out.int64(r.startedAt().toEpochMilli());
-            out.int64(r.scheduledAt().toEpochMilli());
-            out.int16(r.httpStatus());
-            out.string(r.error());
-            out.ensure(FIXED_BYTES);
-            PhaseTimings t = r.timings();
-            out.float32((float) t.dnsMs());
-            out.float32((float) t.connectMs());
-            out.float32((float) t.tlsMs());
-            out.float32((float) t.ttfbMs());
-            out.float32((float) t.totalMs());
+            row(out, r);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Writes the bytes of {@link #encode} to {@code stream} as they are made, about
+     * {@value #CHUNK_BYTES} bytes at a time (so ClickHouse parses while the rest is encoded).
+     *
+     * @throws IOException from {@code stream}
+     */
+    public static void write(List<CheckResult> results, OutputStream stream) throws IOException {
+        Out out = new Out(CHUNK_BYTES + 4 * 1024);
+        for (CheckResult r : results) {
+            row(out, r);
+            if (out.pos >= CHUNK_BYTES) {
+                stream.write(out.buf, 0, out.pos);
+                out.pos = 0;
+            }
+        }
+        stream.write(out.buf, 0, out.pos);
+    }
+
+    private static void row(Out out, CheckResult r) {
+        out.ensure(FIXED_BYTES);
+        out.uuid(r.resultId());
+        out.uuid(r.orgId().value());
+        out.uuid(r.targetId().value());
+        out.string(r.region().value());
+        out.string(r.agentId());
+        out.bytes(KINDS[r.kind().ordinal()]);
+        out.ensure(FIXED_BYTES); // the strings used up part of the room
+        out.int8(statusCode(r.status()));
+        out.int32((int) r.startedAt().getEpochSecond()); // DateTime: UInt32 seconds, good until 2106
+        out.int64(r.startedAt().toEpochMilli());
+        out.int64(r.scheduledAt().toEpochMilli());
+        out.int16(r.httpStatus());
+        out.string(r.error());
+        out.ensure(FIXED_BYTES);
+        PhaseTimings t = r.timings();
+        out.float32((float) t.dnsMs());
+        out.float32((float) t.connectMs());
+        out.float32((float) t.tlsMs());
+        out.float32((float) t.ttfbMs());
+        out.float32((float) t.totalMs());
     }
 
     /** The {@code Enum8} value of {@code status} in {@code check_results} (migration 001). */

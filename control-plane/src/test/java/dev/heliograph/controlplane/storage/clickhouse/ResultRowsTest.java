@@ -91,6 +91,17 @@ class ResultRowsTest {
     }
 
     @Test
+    void streamedBytesEqualTheEncodedOnesAcrossChunks() throws Exception {
+        List<CheckResult> rows = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) { // about 300 KiB: several chunks
+            rows.add(result("agent-" + i, Status.values()[i % 4], "é".repeat(i % 7)));
+        }
+        ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+        ResultRows.write(rows, streamed);
+        assertThat(streamed.toByteArray()).isEqualTo(ResultRows.encode(rows));
+    }
+
+    @Test
     void statusCodesMatchTheEnumOfTheTable() {
         assertThat(ResultRows.statusCode(Status.UP)).isEqualTo(1);
         assertThat(ResultRows.statusCode(Status.DEGRADED)).isEqualTo(2);
