@@ -85,7 +85,8 @@ public final class IngestBenchmark {
     }
 
     /** What the batcher phase measured. */
-    record BatcherRun(long rows, double seconds, long inserts, long maxBatch, long refusedOffers, long failedWrites,
+    record BatcherRun(long rows, double seconds, long inserts, long maxBatch, double insertSeconds, long refusedOffers,
+                      long failedWrites,
                       double jvmCpuSeconds, double feederCpuSeconds, double serverCpuSeconds) {
     }
 
@@ -97,11 +98,13 @@ public final class IngestBenchmark {
             store.migrate().await(60, TimeUnit.SECONDS);
             AtomicLong inserts = new AtomicLong();
             AtomicLong maxBatch = new AtomicLong();
+            AtomicLong insertNanos = new AtomicLong();
             BatchWriter real = BatchWriter.clickHouse(store);
             BatchWriter counting = (batch, retry) -> {
                 inserts.incrementAndGet();
                 maxBatch.accumulateAndGet(batch.size(), Math::max);
-                return real.write(batch, retry);
+                long begin = System.nanoTime();
+                return real.write(batch, retry).onComplete(done -> insertNanos.addAndGet(System.nanoTime() - begin));
             };
             HeliographConfig.Batcher b = config.batcher();
             ResultBatcher batcher = new ResultBatcher(counting, new ResultBatcher.Settings(b.queueCapacity(), b.flushSize(),
@@ -133,8 +136,8 @@ public final class IngestBenchmark {
             if (stored != n) {
                 throw new IllegalStateException("the batcher reported " + n + " results written, ClickHouse holds " + stored);
             }
-            return new BatcherRun(n, seconds, inserts.get(), maxBatch.get(), feeder.refused(), batcher.stats().failedWrites(),
-                    jvmCpu, feeder.cpuSeconds(), serverCpu);
+            return new BatcherRun(n, seconds, inserts.get(), maxBatch.get(), insertNanos.get() / 1e9, feeder.refused(),
+                    batcher.stats().failedWrites(), jvmCpu, feeder.cpuSeconds(), serverCpu);
         } finally {
             store.close();
             vertx.close().await(10, TimeUnit.SECONDS);
@@ -186,6 +189,8 @@ public final class IngestBenchmark {
                 .add("batcher: rows/s", Math.round(batcherRate))
                 .add("batcher: INSERTs (rows per INSERT mean / max)", run.inserts() + " ("
                         + Math.round(run.rows() / (double) Math.max(1, run.inserts())) + " / " + run.maxBatch() + ")")
+                .add("batcher: seconds waiting for INSERTs (one in flight at a time)", fmt(run.insertSeconds()) + " ("
+                        + Math.round(100 * run.insertSeconds() / run.seconds()) + " % of the run)")
                 .add("batcher: offers refused (queue full, retried)", run.refusedOffers())
                 .add("batcher: failed writes (retried)", run.failedWrites())
                 .add("batcher: JVM CPU s (of which feeder thread)", fmt(run.jvmCpuSeconds()) + " (" + fmt(run.feederCpuSeconds()) + ")")
@@ -193,6 +198,7 @@ public final class IngestBenchmark {
                 .add("file size (bytes)", bytes)
                 .add("clickhouse-client: seconds", cli.seconds())
                 .add("clickhouse-client: rows/s", Math.round(cliRate))
+                .add("clickhouse-client: its own CPU s (sampled every 20 ms)", fmt(cli.clientCpuSeconds()))
                 .add("clickhouse-client: ClickHouse server CPU s", cli.serverCpuSeconds() < 0 ? "n/a" : fmt(cli.serverCpuSeconds()))
                 .add("ratio batcher / clickhouse-client", String.format(Locale.ROOT, "%.1f %%", 100 * ratio))
                 .add("verdict (goal: batcher ≥ 80 %)", ratio >= 0.8 ? "met" : "missed");
