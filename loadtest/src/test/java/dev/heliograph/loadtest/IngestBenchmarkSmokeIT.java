@@ -3,12 +3,14 @@ package dev.heliograph.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.heliograph.controlplane.storage.clickhouse.ResultRows;
 import dev.heliograph.probe.codec.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +46,10 @@ class IngestBenchmarkSmokeIT {
         assertThat(figures.path("file size (bytes)").asLong()).isPositive();
         assertThat(figures.path("batcher: INSERTs (rows per INSERT mean / max)").asText()).isNotBlank();
         assertThat(figures.path("verdict (goal: batcher ≥ 80 %)").asText()).isIn("met", "missed");
-        assertThat(Files.list(Bench.scratch()).filter(p -> p.getFileName().toString().startsWith("ingest-"))).isEmpty();
+        try (Stream<Path> scratch = Files.list(Bench.scratch())) {
+            assertThat(scratch.map(p -> p.getFileName().toString())
+                    .filter(name -> name.startsWith("ingest-hg_bench_") && name.endsWith("." + ResultRows.FORMAT.name())))
+                    .as("rows files left behind").isEmpty();
+        }
     }
 }
