@@ -161,7 +161,7 @@ public final class ControlPlane {
             LOG.info("clickhouse {} database {} ready", config.clickhouse().url(), config.clickhouse().database());
             components.healthy(Components.CLICKHOUSE, "migrated");
             HeliographConfig.Batcher b = config.batcher();
-            BatchWriter writer = (batch, retry) -> retry ? clickhouse.insertMissing(batch) : clickhouse.insert(batch);
+            BatchWriter writer = BatchWriter.clickHouse(clickhouse);
             batcher = new ResultBatcher(writer, new ResultBatcher.Settings(b.queueCapacity(), b.flushSize(),
                     Duration.ofMillis(b.flushIntervalMs()), Duration.ofMillis(b.retryInitialMs()), Duration.ofMillis(b.retryMaxMs())), clock, AGENT_ID);
             batcher.bindTo(metrics.registry());

@@ -37,6 +37,7 @@ public final class BenchMain {
         switch (name) {
             case "throughput", "ceiling" -> ThroughputBenchmark.run(name, args);
             case "schedule" -> ScheduleBenchmark.main(args);
+            case "ingest" -> IngestBenchmark.main(args);
             default -> throw new IllegalArgumentException("unknown scenario '" + name
                     + "' (known: throughput, ceiling, inflight, ingest, api, schedule)");
         }

@@ -1,5 +1,6 @@
 package dev.heliograph.controlplane.pipeline;
 
+import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
 import dev.heliograph.domain.CheckResult;
 import io.vertx.core.Future;
 import java.util.List;
@@ -14,4 +15,12 @@ import java.util.List;
 public interface BatchWriter {
     /** Writes {@code batch}; {@code retry} is {@code true} from the second attempt on. */
     Future<Void> write(List<CheckResult> batch, boolean retry);
+
+    /**
+     * The control plane's writer: a first attempt is one {@link ClickHouseResultStore#insert}, a
+     * retry is {@link ClickHouseResultStore#insertMissing} (stores only what is not stored yet).
+     */
+    static BatchWriter clickHouse(ClickHouseResultStore store) {
+        return (batch, retry) -> retry ? store.insertMissing(batch) : store.insert(batch);
+    }
 }

@@ -115,6 +115,28 @@ class ClickHouseResultStoreIT {
         assertThat(store.count(OrgId.DEFAULT, target).await(30, TimeUnit.SECONDS)).isEqualTo(10);
     }
 
+    /** Strings that JSON and RowBinary encode differently come back as written. */
+    @Test
+    void awkwardStringsAndEveryStatusRoundTripThroughTheInsertFormat() throws Exception {
+        TargetId target = TargetId.random();
+        Instant first = Instant.now().minusSeconds(90).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        List<String> nasty = List.of("", "it's \"quoted\"", "line\nbreak\ttab", "nul\0byte", "unicode ☀ ünïcödé", "y".repeat(300));
+        List<CheckResult> written = new ArrayList<>();
+        for (int i = 0; i < nasty.size(); i++) {
+            Instant at = first.plusMillis(i * 1000L);
+            Status status = Status.values()[i % Status.values().length];
+            written.add(new CheckResult(Uuid7.at(at.toEpochMilli()), target, OrgId.DEFAULT, new RegionId("region-" + i),
+                    "agent " + nasty.get(i), i % 2 == 0 ? CheckKind.HTTP : CheckKind.TCP, at.minusMillis(i), at, status,
+                    i * 100, nasty.get(i), new PhaseTimings(0.25, 1.5, 2.75, 3.0, 1234.5)));
+        }
+        store.insert(written).await(30, TimeUnit.SECONDS);
+
+        ResultPage page = store.results(OrgId.DEFAULT, target, first.minusSeconds(1), Instant.now(), null, 100).await(30, TimeUnit.SECONDS);
+        List<CheckResult> oldestFirst = new ArrayList<>(page.items());
+        java.util.Collections.reverse(oldestFirst);
+        assertThat(oldestFirst).usingRecursiveComparison().isEqualTo(written);
+    }
+
     @Test
     void escapedLiteralsRoundTripThroughTheServer() throws Exception {
         List<String> nasty = List.of("plain", "it's", "back\\slash", "'); DROP TABLE check_results; --", "line\nbreak\ttab",

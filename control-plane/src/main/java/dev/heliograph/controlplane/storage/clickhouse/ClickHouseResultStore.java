@@ -2,26 +2,22 @@ package dev.heliograph.controlplane.storage.clickhouse;
 
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.command.CommandSettings;
+import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.client.api.query.QuerySettings;
 import com.clickhouse.data.ClickHouseFormat;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import dev.heliograph.probe.codec.Json;
 import dev.heliograph.controlplane.config.HeliographConfig;
-import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.CheckResult;
 import dev.heliograph.domain.OrgId;
-import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Status;
 import dev.heliograph.domain.TargetId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -41,7 +36,7 @@ import java.util.stream.Collectors;
  * Check results in ClickHouse, through the official client ({@code client-v2}), which blocks: every
  * call runs on the named worker pool {@code clickhouse} with unordered {@code executeBlocking}, so
  * no event loop waits. SQL stays within what ClickHouse 18.16 understands (no query parameters:
- * values go through {@link ClickHouseSql}; results are read as JSONEachRow).
+ * values go through {@link ClickHouseSql}; results are read as JSONEachRow, written as RowBinary).
  *
  * <p>Failures are failed futures carrying the client's exception.
  */
@@ -109,7 +104,7 @@ public final class ClickHouseResultStore implements AutoCloseable {
         });
     }
 
-    /** Appends {@code results} to {@code check_results} in one INSERT (JSONEachRow). */
+    /** Appends {@code results} to {@code check_results} in one INSERT ({@link ResultRows}: RowBinary). */
     public Future<Void> insert(List<CheckResult> results) {
         return blocking(() -> {
             insertNow(results);
@@ -147,9 +142,9 @@ public final class ClickHouseResultStore implements AutoCloseable {
     }
 
     private void insertNow(List<CheckResult> results) throws Exception {
-        byte[] rows = ResultRows.encode(results);
-        client.insert("check_results", new ByteArrayInputStream(rows), ClickHouseFormat.JSONEachRow)
-                .get(timeoutMs, TimeUnit.MILLISECONDS).close();
+        // Encoded straight into the request body: ClickHouse parses while the rest is encoded.
+        client.insert("check_results", ResultRows.COLUMNS, out -> ResultRows.write(results, out), ResultRows.FORMAT,
+                new InsertSettings()).get(timeoutMs, TimeUnit.MILLISECONDS).close();
     }
 
     private Set<String> storedIds(List<CheckResult> results) throws Exception {
@@ -308,57 +303,5 @@ public final class ClickHouseResultStore implements AutoCloseable {
             }
         }
         return out.toString();
-    }
-
-    /** The JSONEachRow form of {@code check_results} rows. */
-    static final class ResultRows {
-        private ResultRows() {
-        }
-
-        static byte[] encode(List<CheckResult> results) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(results.size() * 420);
-            try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(out)) {
-                json.setRootValueSeparator(null); // rows are separated by our own newline
-                for (CheckResult r : results) {
-                    json.writeStartObject();
-                    json.writeStringField("result_id", r.resultId().toString());
-                    json.writeStringField("org_id", r.orgId().toString());
-                    json.writeStringField("target_id", r.targetId().toString());
-                    json.writeStringField("region", r.region().value());
-                    json.writeStringField("agent_id", r.agentId());
-                    json.writeStringField("kind", r.kind().wire());
-                    json.writeStringField("status", r.status().wire());
-                    json.writeNumberField("started_at", r.startedAt().getEpochSecond());
-                    json.writeNumberField("started_at_ms", r.startedAt().toEpochMilli());
-                    json.writeNumberField("scheduled_at_ms", r.scheduledAt().toEpochMilli());
-                    json.writeNumberField("http_status", r.httpStatus());
-                    json.writeStringField("error", r.error());
-                    PhaseTimings t = r.timings();
-                    json.writeNumberField("dns_ms", (float) t.dnsMs());
-                    json.writeNumberField("connect_ms", (float) t.connectMs());
-                    json.writeNumberField("tls_ms", (float) t.tlsMs());
-                    json.writeNumberField("ttfb_ms", (float) t.ttfbMs());
-                    json.writeNumberField("total_ms", (float) t.totalMs());
-                    json.writeEndObject();
-                    json.writeRaw('\n');
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return out.toByteArray();
-        }
-
-        static CheckResult decode(JsonNode row, OrgId org, TargetId target) {
-            return new CheckResult(
-                    UUID.fromString(row.path("result_id").asText()), target, org,
-                    new RegionId(row.path("region").asText()), row.path("agent_id").asText(),
-                    CheckKind.fromWire(row.path("kind").asText()),
-                    Instant.ofEpochMilli(row.path("scheduled_at_ms").asLong()),
-                    Instant.ofEpochMilli(row.path("started_at_ms").asLong()),
-                    Status.fromWire(row.path("status").asText()), row.path("http_status").asInt(),
-                    row.path("error").asText(),
-                    new PhaseTimings(row.path("dns_ms").asDouble(), row.path("connect_ms").asDouble(),
-                            row.path("tls_ms").asDouble(), row.path("ttfb_ms").asDouble(), row.path("total_ms").asDouble()));
-        }
     }
 }
