@@ -147,32 +147,23 @@ public final class TargetRegistry {
         synchronized (this) {
             known = lastRead;
         }
-        return store.enabledStamps().compose(stamps -> {
-            List<TargetId> changed = new ArrayList<>();
-            stamps.forEach((id, stamp) -> {
-                PgTargetStore.Stamped before = known.get(id);
-                if (before == null || before.stamp() != stamp) {
-                    changed.add(id);
-                }
-            });
-            Future<List<PgTargetStore.Stamped>> fresh = changed.size() > stamps.size() / 2
-                    ? store.listEnabled() : store.listEnabled(changed);
-            return fresh.map(rows -> {
-                Map<TargetId, PgTargetStore.Stamped> read = HashMap.newHashMap(stamps.size());
-                stamps.forEach((id, stamp) -> {
-                    PgTargetStore.Stamped before = known.get(id);
-                    if (before != null && before.stamp() == stamp) {
-                        read.put(id, before);
-                    }
-                });
-                rows.forEach(row -> read.put(row.target().id(), row));
-                synchronized (this) {
-                    lastRead = read;
-                }
-                List<Target> targets = new ArrayList<>(read.size());
-                read.values().forEach(row -> targets.add(row.target()));
-                return targets;
-            });
+        Map<TargetId, PgTargetStore.Stamped> read = HashMap.newHashMap(known.size());
+        List<TargetId> changed = new ArrayList<>();
+        return store.enabledStamps((id, stamp) -> {
+            PgTargetStore.Stamped before = known.get(id);
+            if (before != null && before.stamp() == stamp) {
+                read.put(id, before);
+            } else {
+                changed.add(id);
+            }
+        }).compose(stamped -> changed.size() > read.size() ? store.listEnabled() : store.listEnabled(changed)).map(rows -> {
+            rows.forEach(row -> read.put(row.target().id(), row));
+            synchronized (this) {
+                lastRead = read;
+            }
+            List<Target> targets = new ArrayList<>(read.size());
+            read.values().forEach(row -> targets.add(row.target()));
+            return targets;
         });
     }
 

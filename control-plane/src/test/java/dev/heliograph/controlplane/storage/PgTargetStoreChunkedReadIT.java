@@ -42,7 +42,7 @@ class PgTargetStoreChunkedReadIT {
                 PgTargetStore store = new PgTargetStore(pool, new SpecSealer(SecretCipher.of(config.secret())));
 
                 List<PgTargetStore.Stamped> all = store.listEnabled().await(60, TimeUnit.SECONDS);
-                Map<TargetId, Long> stamps = store.enabledStamps().await(60, TimeUnit.SECONDS);
+                Map<TargetId, Long> stamps = stamps(store);
                 assertThat(all).hasSize(ENABLED);
                 assertThat(all.stream().map(s -> s.target().id()).distinct()).hasSize(ENABLED);
                 assertThat(all).allSatisfy(s -> assertThat(s.target().enabled()).isTrue());
@@ -53,7 +53,7 @@ class PgTargetStoreChunkedReadIT {
                 try (Connection pg = services.postgres(); Statement sql = pg.createStatement()) {
                     sql.executeUpdate("UPDATE targets SET name = name || '-renamed' WHERE id = '" + changed.value() + "'");
                 }
-                Map<TargetId, Long> after = store.enabledStamps().await(60, TimeUnit.SECONDS);
+                Map<TargetId, Long> after = stamps(store);
                 assertThat(after.get(changed)).isNotEqualTo(stamps.get(changed));
                 assertThat(after.entrySet().stream().filter(e -> !e.getValue().equals(stamps.get(e.getKey())))).hasSize(1);
 
@@ -69,6 +69,13 @@ class PgTargetStoreChunkedReadIT {
                 vertx.close().await(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    private static Map<TargetId, Long> stamps(PgTargetStore store) throws Exception {
+        Map<TargetId, Long> stamps = new java.util.HashMap<>();
+        store.enabledStamps((id, stamp) -> assertThat(stamps.put(id, stamp)).as("seen once: " + id).isNull())
+                .await(60, TimeUnit.SECONDS);
+        return stamps;
     }
 
     private static void insertTargets(TestServices services) throws Exception {

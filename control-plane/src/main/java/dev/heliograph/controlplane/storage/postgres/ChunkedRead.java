@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -27,24 +28,31 @@ final class ChunkedRead {
 
     /**
      * Every row of {@code sql} with {@code params}, each mapped by {@code map}, in the statement's
-     * order; read in a transaction (cursors need one) in chunks of {@code chunkRows}.
-     * Fails with the driver's exception, or with what {@code map} throws.
+     * order; read in a transaction (cursors need one) in chunks of {@code chunkRows}. Fails with the
+     * driver's exception, or with what {@code map} throws.
      */
     static <T> Future<List<T>> all(Pool pool, String sql, Tuple params, int chunkRows, Function<Row, T> map) {
+        List<T> items = new ArrayList<>();
+        return each(pool, sql, params, chunkRows, row -> items.add(map.apply(row))).map(done -> items);
+    }
+
+    /**
+     * Hands every row of {@code sql} with {@code params} to {@code each}, in the statement's order,
+     * a chunk of {@code chunkRows} per round trip (so the work {@code each} does is spread over the
+     * chunks too). Fails with the driver's exception, or with what {@code each} throws.
+     */
+    static Future<Void> each(Pool pool, String sql, Tuple params, int chunkRows, Consumer<Row> each) {
         return pool.withTransaction(conn -> conn.prepare(sql)
                 .compose(statement -> {
                     Cursor cursor = statement.cursor(params);
-                    List<T> items = new ArrayList<>();
-                    return readRest(cursor, chunkRows, map, items)
-                            .eventually(cursor::close)
-                            .map(done -> items);
+                    return readRest(cursor, chunkRows, each).eventually(cursor::close);
                 }));
     }
 
-    private static <T> Future<Void> readRest(Cursor cursor, int chunkRows, Function<Row, T> map, List<T> into) {
+    private static Future<Void> readRest(Cursor cursor, int chunkRows, Consumer<Row> each) {
         return cursor.read(chunkRows).compose(rows -> {
-            rows.forEach(row -> into.add(map.apply(row)));
-            return cursor.hasMore() ? readRest(cursor, chunkRows, map, into) : Future.<Void>succeededFuture();
+            rows.forEach(each);
+            return cursor.hasMore() ? readRest(cursor, chunkRows, each) : Future.<Void>succeededFuture();
         });
     }
 }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -202,17 +203,13 @@ public final class PgTargetStore {
     }
 
     /**
-     * The stamp of every enabled target of every org and region: the cheap first step of the
-     * registry's re-read (16 bytes a row, no spec to decode). Read in chunks ({@link ChunkedRead}).
+     * Hands the id and stamp of every enabled target of every org and region to {@code each}: the
+     * cheap first step of the registry's re-read (16 bytes a row, no spec to decode). Read in chunks
+     * ({@link ChunkedRead}), {@code each} called on the event loop chunk by chunk.
      */
-    public Future<Map<TargetId, Long>> enabledStamps() {
-        return ChunkedRead.all(pool, "SELECT id, " + STAMP + " FROM targets WHERE enabled", Tuple.tuple(), STAMP_CHUNK_ROWS,
-                        row -> Map.entry(new TargetId(row.getUUID("id")), row.getLong("stamp")))
-                .map(entries -> {
-                    Map<TargetId, Long> stamps = HashMap.newHashMap(entries.size());
-                    entries.forEach(entry -> stamps.put(entry.getKey(), entry.getValue()));
-                    return stamps;
-                });
+    public Future<Void> enabledStamps(BiConsumer<TargetId, Long> each) {
+        return ChunkedRead.each(pool, "SELECT id, " + STAMP + " FROM targets WHERE enabled", Tuple.tuple(), STAMP_CHUNK_ROWS,
+                row -> each.accept(new TargetId(row.getUUID("id")), row.getLong("stamp")));
     }
 
     /**
