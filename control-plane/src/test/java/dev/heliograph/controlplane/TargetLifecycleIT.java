@@ -127,6 +127,27 @@ class TargetLifecycleIT {
         Await.until("the refresh schedules the target", Duration.ofSeconds(6), () -> target.hits(path) > 0);
     }
 
+    /**
+     * Issue 6: the re-read decodes again only rows whose stamp (xmin) changed since the previous
+     * one. An update this process never heard of (another replica, SQL) must still reach the schedule.
+     */
+    @Test
+    void periodicRefreshRepairsAnUpdateTheApiNeverSaw() throws Exception {
+        String before = "/before-sql-update/" + UUID.randomUUID();
+        String after = "/after-sql-update/" + UUID.randomUUID();
+        String id = create("changed behind the api", httpSpec(target.url(before)), 1);
+        Await.until("first check", Duration.ofSeconds(5), () -> target.hits(before) > 0);
+        Thread.sleep(2_500); // at least one re-read has seen the target as it is now
+
+        try (Connection pg = services.postgres(); PreparedStatement update = pg.prepareStatement(
+                "UPDATE targets SET spec = ?::jsonb, version = version + 1 WHERE id = ?")) {
+            update.setString(1, Json.MAPPER.writeValueAsString(java.util.Map.of("url", target.url(after))));
+            update.setObject(2, UUID.fromString(id));
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+        Await.until("the refresh picks up the new spec", Duration.ofSeconds(6), () -> target.hits(after) > 0);
+    }
+
     @Test
     void pausedTargetStopsAndResumes() throws Exception {
         String path = "/paused/" + UUID.randomUUID();

@@ -38,6 +38,7 @@ public final class BenchMain {
             case "throughput", "ceiling" -> ThroughputBenchmark.run(name, args);
             case "schedule" -> ScheduleBenchmark.main(args);
             case "ingest" -> IngestBenchmark.main(args);
+            case "api" -> ApiBenchmark.main(args);
             default -> throw new IllegalArgumentException("unknown scenario '" + name
                     + "' (known: throughput, ceiling, inflight, ingest, api, schedule)");
         }

@@ -16,6 +16,8 @@ import java.util.List;
  * futures with the driver's exception.
  */
 public final class PgTargetOverview {
+    /** Rows per round trip of {@link #facts}: these rows are small, so more of them fit the same few ms. */
+    static final int FACT_CHUNK_ROWS = 5_000;
     private final Pool pool;
 
     public PgTargetOverview(Pool pool) {
@@ -45,16 +47,14 @@ public final class PgTargetOverview {
         });
     }
 
-    /** Every target of {@code org}, enabled or not, in no particular order. */
+    /**
+     * Every target of {@code org}, enabled or not, in no particular order; read in chunks
+     * ({@link ChunkedRead}), so that an org of many targets never holds the API's event loop for long.
+     */
     public Future<List<TargetFacts>> facts(OrgId org) {
-        return pool.preparedQuery("SELECT id, regions, enabled, interval_s, timeout_ms FROM targets WHERE org_id = $1")
-                .execute(Tuple.of(org.value()))
-                .map(rows -> {
-                    List<TargetFacts> facts = new ArrayList<>(rows.size());
-                    rows.forEach(row -> facts.add(new TargetFacts(new TargetId(row.getUUID("id")),
-                            Arrays.stream(row.getArrayOfStrings("regions")).map(RegionId::new).toList(),
-                            row.getBoolean("enabled"), row.getInteger("interval_s"), row.getInteger("timeout_ms"))));
-                    return facts;
-                });
+        return ChunkedRead.all(pool, "SELECT id, regions, enabled, interval_s, timeout_ms FROM targets WHERE org_id = $1",
+                Tuple.of(org.value()), FACT_CHUNK_ROWS, row -> new TargetFacts(new TargetId(row.getUUID("id")),
+                        Arrays.stream(row.getArrayOfStrings("regions")).map(RegionId::new).toList(),
+                        row.getBoolean("enabled"), row.getInteger("interval_s"), row.getInteger("timeout_ms")));
     }
 }
