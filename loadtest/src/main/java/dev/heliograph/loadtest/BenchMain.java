@@ -36,6 +36,7 @@ public final class BenchMain {
     static void run(String name, String[] args) throws Exception {
         switch (name) {
             case "schedule" -> ScheduleBenchmark.main(args);
+            case "inflight" -> InflightBenchmark.main(args);
             default -> throw new IllegalArgumentException("unknown scenario '" + name
                     + "' (known: throughput, ceiling, inflight, ingest, api, schedule)");
         }
