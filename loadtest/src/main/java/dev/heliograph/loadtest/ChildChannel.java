@@ -61,12 +61,18 @@ final class ChildChannel {
         return words.length > 1 ? Long.parseLong(words[1]) : -1;
     }
 
-    /** Adds this process's {@code heap_used} (bytes), {@code rss} (bytes) and {@code fds} to {@code message}. */
-    static ObjectNode withProcessFigures(ObjectNode message) {
+    /**
+     * Adds this process's {@code heap_used} (bytes), {@code rss} (bytes) and {@code fds} to
+     * {@code message}; {@code fds} is -1 unless the command's words end with {@code fds}: counting
+     * tens of thousands of entries of {@code /proc/self/fd} costs the kernel 30..150 ms, too much
+     * for every sample of a dozen processes on two cores.
+     */
+    static ObjectNode withProcessFigures(ObjectNode message, String[] words) {
         long pid = ProcessHandle.current().pid();
         message.put("heap_used", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         try {
-            message.put("rss", ExternalProcess.rssBytes(pid)).put("fds", ExternalProcess.openFiles(pid));
+            message.put("rss", ExternalProcess.rssBytes(pid))
+                    .put("fds", words[words.length - 1].equals("fds") ? ExternalProcess.openFiles(pid) : -1);
         } catch (IOException e) {
             message.put("rss", -1).put("fds", -1);
         }

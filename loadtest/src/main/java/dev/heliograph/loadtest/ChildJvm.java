@@ -61,11 +61,14 @@ final class ChildJvm implements AutoCloseable {
         return child;
     }
 
-    /** Sends one command line ({@code words} joined by spaces). */
+    /** Sends one command line ({@code words} joined by spaces; empty words are left out). */
     void send(Object... words) throws IOException {
         StringBuilder line = new StringBuilder();
         for (Object word : words) {
-            line.append(line.isEmpty() ? "" : " ").append(word);
+            String text = String.valueOf(word);
+            if (!text.isEmpty()) {
+                line.append(line.isEmpty() ? "" : " ").append(text);
+            }
         }
         try {
             stdin.write(line + "\n");

@@ -62,6 +62,16 @@ public final class HostLimits {
         }
     }
 
+    /** The 1-minute load average and the number of CPUs, as {@code "7.15 on 2 CPUs"}; "unreadable" without /proc. */
+    public static String loadAverage() {
+        try (InputStream in = Files.newInputStream(Path.of("/proc/loadavg"))) {
+            String first = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+")[0];
+            return first + " on " + Runtime.getRuntime().availableProcessors() + " CPUs";
+        } catch (IOException e) {
+            return "unreadable";
+        }
+    }
+
     private static long number(String text) {
         return text.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(text);
     }

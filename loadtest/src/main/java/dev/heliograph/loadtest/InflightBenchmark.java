@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * limits).
  *
  * <p>Usage: {@code scripts/bench.sh inflight [--targets N] [--hold-s S] [--shards N] [--addresses A]
- * [--ports P] [--window-ms W] [--heap-mb M] [--server-heap-mb M] [--lanes L] [--jfr true]
+ * [--ports P] [--window-ms W] [--heap-mb M] [--server-heap-mb M] [--lanes L] [--warm-up N] [--jfr true]
  * [--json FILE]}; {@code --duration S} is taken as {@code --hold-s S}. Every child is ended in a
  * finally block and by a shutdown hook; children also exit when their stdin (the parent) ends.
  * Traffic stays on 127.0.0.0/8.
@@ -41,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 public final class InflightBenchmark {
     private static final Duration SAMPLE_EVERY = Duration.ofMillis(500);
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(30);
+    /** Every this many samples also count open files (see {@link ChildChannel#withProcessFigures}). */
+    private static final int FDS_EVERY = 4;
 
     private InflightBenchmark() {
     }
@@ -49,9 +51,10 @@ public final class InflightBenchmark {
      * What one run was asked to do, after the options were checked.
      *
      * @param heapMbPerShard {@code -Xmx} of each engine JVM: {@code --heap-mb} split evenly
+     * @param warmUp         checks each engine runs against the servers' instant path before the run
      */
     record Settings(int targets, int holdS, int windowMs, int timeoutMs, int addresses, int ports, int heapMbTotal,
-                    int heapMbPerShard, int serverHeapMb, int lanes, boolean jfr) {
+                    int heapMbPerShard, int serverHeapMb, int lanes, int warmUp, boolean jfr) {
     }
 
     /** One sample: every child's answer to the same {@code sample} command, engines then servers. */
@@ -63,6 +66,11 @@ public final class InflightBenchmark {
         long serverTotal(String field) {
             return servers.stream().mapToLong(node -> node.path(field).asLong()).sum();
         }
+
+        /** Whether this sample counted open files (every {@link InflightBenchmark#FDS_EVERY}th does). */
+        boolean countedFds() {
+            return engines.stream().allMatch(node -> node.path("fds").asLong() >= 0);
+        }
     }
 
     /** Entry point; see the class comment for options. Throws {@link IllegalArgumentException} on a bad one. */
@@ -70,7 +78,7 @@ public final class InflightBenchmark {
         BenchOptions options = BenchOptions.parse(args, Map.ofEntries(Map.entry("targets", "100000"),
                 Map.entry("hold-s", "20"), Map.entry("duration", "0"), Map.entry("shards", "0"), Map.entry("addresses", "4"),
                 Map.entry("ports", "4"), Map.entry("window-ms", "1000"), Map.entry("heap-mb", "2048"),
-                Map.entry("server-heap-mb", "512"), Map.entry("lanes", "2"), Map.entry("jfr", "false")));
+                Map.entry("server-heap-mb", "512"), Map.entry("lanes", "2"), Map.entry("warm-up", "2000"), Map.entry("jfr", "false")));
         int duration = options.integer("duration", 0, 600);
         int holdS = duration > 0 ? duration : options.integer("hold-s", 1, 600);
         int targets = options.integer("targets", 1, 2_000_000);
@@ -81,7 +89,7 @@ public final class InflightBenchmark {
                 holdS * 1000 + Math.max(10_000, holdS * 500), options.integer("addresses", 1, 254),
                 options.integer("ports", 1, 64), heapMb, Math.max(64, heapMb / plan.engineShards()),
                 options.integer("server-heap-mb", 64, 1_000_000), options.integer("lanes", 1, 64),
-                Boolean.parseBoolean(options.text("jfr")));
+                options.integer("warm-up", 0, 1_000_000), Boolean.parseBoolean(options.text("jfr")));
         System.err.println("bench: inflight: " + plan.describe());
         run(settings, plan, limits).finish(options.json());
     }
@@ -89,18 +97,22 @@ public final class InflightBenchmark {
     /** Runs the scenario and returns its report; every child JVM has ended when it returns or throws. */
     static BenchReport run(Settings settings, InflightPlan plan, HostLimits.OpenFiles limits) throws Exception {
         List<ChildJvm> children = new CopyOnWriteArrayList<>();
-        Thread hook = new Thread(() -> children.forEach(ChildJvm::close), "inflight-children-stop");
+        Thread hook = new Thread(() -> closeAll(children), "inflight-children-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             List<ChildJvm> servers = startServers(settings, plan, children);
+            List<ChildJvm> engines = startEngines(settings, plan, children);
             List<String> endpoints = new ArrayList<>();
             for (ChildJvm server : servers) {
-                server.await("listening", -1, Duration.ofSeconds(90)).path("endpoints").forEach(e -> endpoints.add(e.asText()));
+                server.await("listening", -1, Duration.ofSeconds(120)).path("endpoints").forEach(e -> endpoints.add(e.asText()));
             }
-            List<ChildJvm> engines = startEngines(settings, plan, endpoints, children);
             InflightReport report = new InflightReport(settings, plan, limits, servers.size(), endpoints.size());
             for (ChildJvm engine : engines) {
-                report.ready(engine.await("ready", -1, Duration.ofSeconds(120)));
+                engine.await("started", -1, Duration.ofSeconds(120));
+                engine.send("endpoints", 0, String.join(",", endpoints));
+            }
+            for (ChildJvm engine : engines) {
+                report.ready(engine.await("ready", 0, Duration.ofSeconds(120)));
             }
             measure(settings, engines, servers, report);
             for (ChildJvm engine : engines) {
@@ -111,11 +123,24 @@ public final class InflightBenchmark {
             }
             return report.build();
         } finally {
-            children.forEach(ChildJvm::close);
+            closeAll(children);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // the JVM is shutting down already; the hook runs (closing twice is harmless)
+            }
+        }
+    }
+
+    /** Closes every child at once (each may take up to 20 s to end); returns when all have ended. */
+    private static void closeAll(List<ChildJvm> children) {
+        List<Thread> closing = children.stream().map(child -> Thread.ofPlatform().start(child::close)).toList();
+        for (Thread thread : closing) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
@@ -132,8 +157,7 @@ public final class InflightBenchmark {
         return servers;
     }
 
-    private static List<ChildJvm> startEngines(Settings settings, InflightPlan plan, List<String> endpoints,
-                                               List<ChildJvm> children) throws IOException {
+    private static List<ChildJvm> startEngines(Settings settings, InflightPlan plan, List<ChildJvm> children) throws IOException {
         List<ChildJvm> engines = new ArrayList<>();
         for (int k = 0; k < plan.engineShards(); k++) {
             List<String> jvm = new ArrayList<>(List.of("-Xmx" + settings.heapMbPerShard() + "m"));
@@ -143,9 +167,9 @@ public final class InflightBenchmark {
             }
             ChildJvm engine = ChildJvm.start("inflight-shard-" + k, jvm, InflightShard.class, List.of(
                     "--shard", String.valueOf(k), "--first", String.valueOf(plan.firstOf(k)),
-                    "--count", String.valueOf(plan.shareOf(k)), "--endpoints", String.join(",", endpoints),
+                    "--count", String.valueOf(plan.shareOf(k)),
                     "--timeout-ms", String.valueOf(settings.timeoutMs()), "--window-ms", String.valueOf(settings.windowMs()),
-                    "--lanes", String.valueOf(settings.lanes())));
+                    "--lanes", String.valueOf(settings.lanes()), "--warm-up", String.valueOf(settings.warmUp())));
             children.add(engine);
             engines.add(engine);
         }
@@ -166,7 +190,7 @@ public final class InflightBenchmark {
         for (ChildJvm engine : engines) {
             engine.await("scheduled", 0, ANSWER_WITHIN);
         }
-        report.wentAt(goAt);
+        report.wentAt(goAt, HostLimits.loadAverage());
         long deadline = goAt + settings.windowMs() + settings.timeoutMs() + 30_000;
         Process histogram = null;
         long lastPrinted = 0;
@@ -189,7 +213,7 @@ public final class InflightBenchmark {
                     histogram = startHistogram(engines.getFirst());
                 }
                 if (done >= settings.targets() || System.currentTimeMillis() > deadline) {
-                    report.ended(done >= settings.targets());
+                    report.ended(done >= settings.targets(), HostLimits.loadAverage());
                     return;
                 }
             }
@@ -200,11 +224,12 @@ public final class InflightBenchmark {
 
     private static Sample sample(long seq, List<ChildJvm> engines, List<ChildJvm> servers) throws IOException, InterruptedException {
         long at = System.currentTimeMillis();
+        String fds = seq % FDS_EVERY == 0 ? "fds" : "";
         for (ChildJvm child : engines) {
-            child.send("sample", seq);
+            child.send("sample", seq, fds);
         }
         for (ChildJvm child : servers) {
-            child.send("sample", seq);
+            child.send("sample", seq, fds);
         }
         List<JsonNode> fromEngines = new ArrayList<>();
         for (ChildJvm child : engines) {

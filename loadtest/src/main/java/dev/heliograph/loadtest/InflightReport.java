@@ -38,6 +38,8 @@ final class InflightReport {
     private List<Long> liveHeaps = List.of();
     private boolean allDone;
     private long warmUpChecksUp;
+    private String loadAtGo = "";
+    private String loadAtEnd = "";
 
     InflightReport(Settings settings, InflightPlan plan, HostLimits.OpenFiles limits, int serverCount, int endpointCount) {
         this.settings = settings;
@@ -57,8 +59,10 @@ final class InflightReport {
         warmUpChecksUp += ready.path("warm_up_checks_up").asLong();
     }
 
-    void wentAt(long epochMs) {
+    /** The moment {@code go} was sent, and the host's load then (see {@link HostLimits#loadAverage}). */
+    void wentAt(long epochMs, String load) {
         this.goAt = epochMs;
+        this.loadAtGo = load;
     }
 
     void sample(Sample sample) {
@@ -76,9 +80,10 @@ final class InflightReport {
         return liveHeapSeq >= 0;
     }
 
-    /** Whether every check had a result before the deadline. */
-    void ended(boolean allDone) {
+    /** Whether every check had a result before the deadline, and the host's load then. */
+    void ended(boolean allDone, String load) {
         this.allDone = allDone;
+        this.loadAtEnd = load;
     }
 
     /** One engine shard's {@code summary} message; call in shard order. */
@@ -118,11 +123,13 @@ final class InflightReport {
                         + " / " + HostLimits.sysctl("net.ipv4.tcp_syncookies"))
                 .add("kernel fs.nr_open / fs.file-max", HostLimits.sysctl("fs.nr_open") + " / " + HostLimits.sysctl("fs.file-max"))
                 .add("warm-up checks before the run (up; not counted below)", warmUpChecksUp)
+                .add("host load average (1 min) at go / at end", loadAtGo + " / " + loadAtEnd)
                 .add("engine JVM heap limit -Xmx (MiB)", plan.engineShards() + " × " + settings.heapMbPerShard() + " = "
                         + plan.engineShards() * settings.heapMbPerShard() + " (slow servers: " + settings.serverHeapMb() + " each)");
     }
 
     private void peak(BenchReport report, Sample peak) {
+        Sample fds = fdSample();
         Sample gcSample = samples.stream().filter(s -> s.seq() == liveHeapSeq).findFirst().orElse(null);
         String liveAt = gcSample == null ? "not measured"
                 : mib(liveHeaps.stream().mapToLong(Long::longValue).sum()) + " (GC at " + seconds(gcSample.atMs() - goAt)
@@ -132,9 +139,10 @@ final class InflightReport {
                 .add("heap used at peak, engines total (MiB)", mib(peak.total("heap_used")))
                 .add("live heap after full GC near peak, engines total (MiB)", liveAt)
                 .add("RSS at peak, engines total (MiB)", mib(peak.total("rss")))
-                .add("open fds at peak, engines total", peak.total("fds"))
-                .add("slow servers at peak: requests held / RSS MiB / fds", peak.serverTotal("held") + " / "
-                        + mib(peak.serverTotal("rss")) + " / " + peak.serverTotal("fds"))
+                .add("open fds near peak, engines total", fds.total("fds") + " (counted every 2 s; at " + seconds(fds.atMs() - goAt)
+                        + " s after go, " + fds.total("in_flight") + " in flight)")
+                .add("slow servers at peak: requests held / RSS MiB; fds near peak", peak.serverTotal("held") + " / "
+                        + mib(peak.serverTotal("rss")) + "; " + fds.serverTotal("fds"))
                 .add("class histogram of engine shard 0 near peak (jcmd GC.class_histogram)", Bench.root().relativize(histogramFile("inflight-shard-0")).toString());
     }
 
@@ -162,6 +170,8 @@ final class InflightReport {
                 + " ms of planned starts, then a start over " + InflightTally.ON_TIME_MS + " ms late";
         report.add("scheduler lag p50 / p99 / max (ms)", percentile(lags, 0.50) + " / " + percentile(lags, 0.99) + " / "
                         + (lags.length == 0 ? 0 : lags[lags.length - 1]))
+                .add("check connect p50 / p99 / max (ms)", spread("connect_ms"))
+                .add("check total p50 / p99 / max (ms)", spread("total_ms"))
                 .add("first → last planned start (ms)", lastPlanned - firstPlanned)
                 .add("first → last actual start (ms)", max("last_start_ms") - min("first_start_ms"))
                 .add("scheduler stayed on time for", onTime);
@@ -170,20 +180,21 @@ final class InflightReport {
     private void shards(BenchReport report, Sample peak) {
         for (int k = 0; k < summaries.size(); k++) {
             JsonNode at = peak.engines().get(k);
+            JsonNode fdsAt = fdSample().engines().get(k);
             int shard = k;
             long ownPeak = samples.stream().mapToLong(s -> s.engines().get(shard).path("in_flight").asLong()).max().orElse(0);
             long[] lags = longs(summaries.get(k).path("lags")).sorted().toArray();
             String live = k < liveHeaps.size() ? mib(liveHeaps.get(k)) : "-";
             report.add("engine shard " + k, "at peak " + at.path("in_flight").asLong() + " in flight (own peak " + ownPeak
                     + "), heap " + mib(at.path("heap_used").asLong()) + " MiB (live " + live + "), RSS "
-                    + mib(at.path("rss").asLong()) + " MiB, fds " + at.path("fds").asLong() + "; completed "
+                    + mib(at.path("rss").asLong()) + " MiB, fds " + fdsAt.path("fds").asLong() + " (near peak); completed "
                     + summaries.get(k).path("completed").asLong() + ", failed " + summaries.get(k).path("failed").asLong()
                     + "; lag p99 / max " + percentile(lags, 0.99) + " / " + (lags.length == 0 ? 0 : lags[lags.length - 1]) + " ms");
         }
         for (int s = 0; s < peak.servers().size(); s++) {
             JsonNode at = peak.servers().get(s);
             report.add("slow server " + s, "at peak " + at.path("held").asLong() + " held, RSS " + mib(at.path("rss").asLong())
-                    + " MiB, fds " + at.path("fds").asLong() + "; answered by the end of sampling "
+                    + " MiB, fds " + fdSample().servers().get(s).path("fds").asLong() + " (near peak); answered by the end of sampling "
                     + samples.getLast().servers().get(s).path("answered").asLong());
         }
     }
@@ -195,6 +206,18 @@ final class InflightReport {
         report.add("goal ≥ " + GOAL_IN_FLIGHT + " in flight on one node, heap ≤ " + GOAL_HEAP_MIB + " MiB",
                 (met ? "met" : "missed") + ": " + inFlight + " in flight, " + heapMib + " MiB heap used at peak (" + plan.engineShards()
                         + " engine JVMs on one node, -Xmx total " + plan.engineShards() * settings.heapMbPerShard() + " MiB)");
+    }
+
+    /** The sample that counted open files with the most checks in flight (the peak itself when none did). */
+    private Sample fdSample() {
+        Sample peak = samples.stream().max(Comparator.comparingLong(s -> s.total("in_flight"))).orElseThrow();
+        return samples.stream().filter(Sample::countedFds).max(Comparator.comparingLong(s -> s.total("in_flight"))).orElse(peak);
+    }
+
+    /** p50 / p99 / max over every shard's {@code field} array. */
+    private String spread(String field) {
+        long[] values = summaries.stream().flatMapToLong(s -> longs(s.path(field))).sorted().toArray();
+        return percentile(values, 0.50) + " / " + percentile(values, 0.99) + " / " + percentile(values, 1.0);
     }
 
     private long total(String field) {

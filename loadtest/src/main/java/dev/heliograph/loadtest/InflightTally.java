@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The result sink of an in-flight benchmark shard: counts results as completed correctly
  * ({@code up} with HTTP 200) or failed (by status and error), and keeps each check's scheduler lag
- * (actual start − planned start, ms) and the span of planned and actual starts. Never drops a
+ * (actual start − planned start, ms), connect and total time (ms) and the span of planned and actual starts. Never drops a
  * result. Thread-safe (results arrive on every event loop).
  */
 final class InflightTally implements ResultSink {
@@ -20,6 +20,8 @@ final class InflightTally implements ResultSink {
     static final long ON_TIME_MS = 1_000;
 
     private final long[] lags;
+    private final long[] connects;
+    private final long[] totals;
     private final Map<String, Long> failures = new HashMap<>();
     private int results;
     private long completed;
@@ -32,6 +34,8 @@ final class InflightTally implements ResultSink {
     /** A tally for {@code expected} results (one per target: the run ends before any second tick). */
     InflightTally(int expected) {
         this.lags = new long[expected];
+        this.connects = new long[expected];
+        this.totals = new long[expected];
     }
 
     @Override
@@ -41,6 +45,8 @@ final class InflightTally implements ResultSink {
         long lag = Math.max(0, started - planned);
         if (results < lags.length) {
             lags[results] = lag;
+            connects[results] = Math.round(result.timings().connectMs());
+            totals[results] = Math.round(result.timings().totalMs());
         }
         results++;
         if (result.status() == Status.UP && result.httpStatus() == 200) {
@@ -71,7 +77,8 @@ final class InflightTally implements ResultSink {
     /**
      * Everything kept, as the {@code summary} message's fields: {@code completed}, {@code failed},
      * {@code failures} ({@code {"<status> <http> <error>": count}}), {@code lags} (ms, one per
-     * result), {@code first_planned_ms}, {@code last_planned_ms}, {@code first_start_ms},
+     * result), {@code connect_ms} and {@code total_ms} (each result's connect and whole-check time, ms,
+     * same order), {@code first_planned_ms}, {@code last_planned_ms}, {@code first_start_ms},
      * {@code last_start_ms} (epoch ms; 0 with no results) and {@code first_late_planned_ms} (the
      * earliest planned start of a check that started over {@link #ON_TIME_MS} late; 0 when none).
      */
@@ -79,8 +86,13 @@ final class InflightTally implements ResultSink {
         message.put("completed", completed).put("failed", results - completed);
         ObjectNode reasons = message.putObject("failures");
         failures.forEach(reasons::put);
+        int kept = Math.min(results, lags.length);
         ArrayNode lagList = message.putArray("lags");
-        Arrays.stream(lags, 0, Math.min(results, lags.length)).forEach(lagList::add);
+        Arrays.stream(lags, 0, kept).forEach(lagList::add);
+        ArrayNode connectList = message.putArray("connect_ms");
+        Arrays.stream(connects, 0, kept).forEach(connectList::add);
+        ArrayNode totalList = message.putArray("total_ms");
+        Arrays.stream(totals, 0, kept).forEach(totalList::add);
         boolean any = results > 0;
         return message.put("first_planned_ms", any ? firstPlanned : 0).put("last_planned_ms", any ? lastPlanned : 0)
                 .put("first_start_ms", any ? firstStart : 0).put("last_start_ms", any ? lastStart : 0)

@@ -69,7 +69,7 @@ public final class SlowTargetServer {
             channel.serve("stop", words -> {
                 if (words[0].equals("sample")) {
                     channel.send(ChildChannel.withProcessFigures(channel.message("sample", ChildChannel.seq(words))
-                            .put("held", held.get()).put("answered", answered.get())));
+                            .put("held", held.get()).put("answered", answered.get()), words));
                 }
             });
         } finally {

@@ -20,13 +20,15 @@ class InflightBenchmarkSmokeIT {
         "check timeout (ms)", "open files limit soft / hard (this JVM; children inherit)", "sharding",
         "slow-server endpoints", "kernel net.ipv4.ip_local_port_range", "kernel net.core.somaxconn",
         "kernel net.ipv4.tcp_max_syn_backlog / tcp_syncookies", "kernel fs.nr_open / fs.file-max",
-        "warm-up checks before the run (up; not counted below)", "engine JVM heap limit -Xmx (MiB)",
+        "warm-up checks before the run (up; not counted below)",
+        "host load average (1 min) at go / at end", "engine JVM heap limit -Xmx (MiB)",
         "peak checks in flight (engines summed at one moment)", "peak sampled at (s after go)",
         "heap used at peak, engines total (MiB)", "live heap after full GC near peak, engines total (MiB)",
-        "RSS at peak, engines total (MiB)", "open fds at peak, engines total",
-        "slow servers at peak: requests held / RSS MiB / fds",
+        "RSS at peak, engines total (MiB)", "open fds near peak, engines total",
+        "slow servers at peak: requests held / RSS MiB; fds near peak",
         "class histogram of engine shard 0 near peak (jcmd GC.class_histogram)", "completed correctly (up, HTTP 200)",
-        "failed", "failure reasons (top 3)", "scheduler lag p50 / p99 / max (ms)", "first → last planned start (ms)",
+        "failed", "failure reasons (top 3)", "scheduler lag p50 / p99 / max (ms)", "check connect p50 / p99 / max (ms)",
+        "check total p50 / p99 / max (ms)", "first → last planned start (ms)",
         "first → last actual start (ms)", "scheduler stayed on time for", "engine shard 0", "engine shard 1",
         "slow server 0", "slow server 1", "goal ≥ 100000 in flight on one node, heap ≤ 2048 MiB",
     };
@@ -38,7 +40,7 @@ class InflightBenchmarkSmokeIT {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             InflightBenchmark.main(new String[] {"--targets", "2000", "--hold-s", "2", "--shards", "2",
-                "--addresses", "2", "--ports", "2", "--heap-mb", "512", "--server-heap-mb", "256"});
+                "--addresses", "2", "--ports", "2", "--heap-mb", "512", "--server-heap-mb", "256", "--warm-up", "200"});
         } finally {
             System.setOut(original);
         }
