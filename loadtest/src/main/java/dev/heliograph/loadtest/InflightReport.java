@@ -171,6 +171,7 @@ final class InflightReport {
         report.add("scheduler lag p50 / p99 / max (ms)", percentile(lags, 0.50) + " / " + percentile(lags, 0.99) + " / "
                         + (lags.length == 0 ? 0 : lags[lags.length - 1]))
                 .add("check connect p50 / p99 / max (ms)", spread("connect_ms"))
+                .add("check time to first byte p50 / p99 / max (ms; includes the hold)", spread("ttfb_ms"))
                 .add("check total p50 / p99 / max (ms)", spread("total_ms"))
                 .add("first → last planned start (ms)", lastPlanned - firstPlanned)
                 .add("first → last actual start (ms)", max("last_start_ms") - min("first_start_ms"))

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The result sink of an in-flight benchmark shard: counts results as completed correctly
  * ({@code up} with HTTP 200) or failed (by status and error), and keeps each check's scheduler lag
- * (actual start − planned start, ms), connect and total time (ms) and the span of planned and actual starts. Never drops a
+ * (actual start − planned start, ms), connect, first-byte and total time (ms) and the span of planned and actual starts. Never drops a
  * result. Thread-safe (results arrive on every event loop).
  */
 final class InflightTally implements ResultSink {
@@ -22,6 +22,7 @@ final class InflightTally implements ResultSink {
     private final long[] lags;
     private final long[] connects;
     private final long[] totals;
+    private final long[] firstBytes;
     private final Map<String, Long> failures = new HashMap<>();
     private int results;
     private long completed;
@@ -36,6 +37,7 @@ final class InflightTally implements ResultSink {
         this.lags = new long[expected];
         this.connects = new long[expected];
         this.totals = new long[expected];
+        this.firstBytes = new long[expected];
     }
 
     @Override
@@ -47,6 +49,7 @@ final class InflightTally implements ResultSink {
             lags[results] = lag;
             connects[results] = Math.round(result.timings().connectMs());
             totals[results] = Math.round(result.timings().totalMs());
+            firstBytes[results] = Math.round(result.timings().ttfbMs());
         }
         results++;
         if (result.status() == Status.UP && result.httpStatus() == 200) {
@@ -77,8 +80,8 @@ final class InflightTally implements ResultSink {
     /**
      * Everything kept, as the {@code summary} message's fields: {@code completed}, {@code failed},
      * {@code failures} ({@code {"<status> <http> <error>": count}}), {@code lags} (ms, one per
-     * result), {@code connect_ms} and {@code total_ms} (each result's connect and whole-check time, ms,
-     * same order), {@code first_planned_ms}, {@code last_planned_ms}, {@code first_start_ms},
+     * result), {@code connect_ms}, {@code ttfb_ms} and {@code total_ms} (each result's connect time, time
+     * from request sent to first response byte, and whole-check time, ms, same order), {@code first_planned_ms}, {@code last_planned_ms}, {@code first_start_ms},
      * {@code last_start_ms} (epoch ms; 0 with no results) and {@code first_late_planned_ms} (the
      * earliest planned start of a check that started over {@link #ON_TIME_MS} late; 0 when none).
      */
@@ -93,6 +96,8 @@ final class InflightTally implements ResultSink {
         Arrays.stream(connects, 0, kept).forEach(connectList::add);
         ArrayNode totalList = message.putArray("total_ms");
         Arrays.stream(totals, 0, kept).forEach(totalList::add);
+        ArrayNode firstByteList = message.putArray("ttfb_ms");
+        Arrays.stream(firstBytes, 0, kept).forEach(firstByteList::add);
         boolean any = results > 0;
         return message.put("first_planned_ms", any ? firstPlanned : 0).put("last_planned_ms", any ? lastPlanned : 0)
                 .put("first_start_ms", any ? firstStart : 0).put("last_start_ms", any ? lastStart : 0)

@@ -28,7 +28,7 @@ class InflightBenchmarkSmokeIT {
         "slow servers at peak: requests held / RSS MiB; fds near peak",
         "class histogram of engine shard 0 near peak (jcmd GC.class_histogram)", "completed correctly (up, HTTP 200)",
         "failed", "failure reasons (top 3)", "scheduler lag p50 / p99 / max (ms)", "check connect p50 / p99 / max (ms)",
-        "check total p50 / p99 / max (ms)", "first → last planned start (ms)",
+        "check time to first byte p50 / p99 / max (ms; includes the hold)", "check total p50 / p99 / max (ms)", "first → last planned start (ms)",
         "first → last actual start (ms)", "scheduler stayed on time for", "engine shard 0", "engine shard 1",
         "slow server 0", "slow server 1", "goal ≥ 100000 in flight on one node, heap ≤ 2048 MiB",
     };
