@@ -42,7 +42,7 @@ public final class InflightBenchmark {
     private static final Duration SAMPLE_EVERY = Duration.ofMillis(500);
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(30);
     /** Every this many samples also count open files (see {@link ChildChannel#withProcessFigures}). */
-    private static final int FDS_EVERY = 4;
+    private static final int FDS_EVERY = 10;
 
     private InflightBenchmark() {
     }
@@ -119,7 +119,7 @@ public final class InflightBenchmark {
                 engine.send("finish");
             }
             for (ChildJvm engine : engines) {
-                report.summary(engine.await("summary", -1, ANSWER_WITHIN));
+                report.summary(engine.await("summary", -1, Duration.ofSeconds(120)));
             }
             return report.build();
         } finally {

@@ -139,7 +139,7 @@ final class InflightReport {
                 .add("heap used at peak, engines total (MiB)", mib(peak.total("heap_used")))
                 .add("live heap after full GC near peak, engines total (MiB)", liveAt)
                 .add("RSS at peak, engines total (MiB)", mib(peak.total("rss")))
-                .add("open fds near peak, engines total", fds.total("fds") + " (counted every 2 s; at " + seconds(fds.atMs() - goAt)
+                .add("open fds near peak, engines total", fds.total("fds") + " (counted every 5 s; at " + seconds(fds.atMs() - goAt)
                         + " s after go, " + fds.total("in_flight") + " in flight)")
                 .add("slow servers at peak: requests held / RSS MiB; fds near peak", peak.serverTotal("held") + " / "
                         + mib(peak.serverTotal("rss")) + "; " + fds.serverTotal("fds"))

@@ -42,7 +42,7 @@ import java.util.concurrent.TimeoutException;
  * {@code sample <seq>} (answers {@code in_flight} (the pool's running count), {@code waiting},
  * {@code completed}, {@code failed}, {@code heap_used}, {@code rss} (bytes), {@code fds}),
  * {@code gc <seq>} (a full GC, then {@code live_heap}, bytes) and {@code finish} (stops the engine,
- * waits up to 10 s for checks in flight, answers {@code summary} (see
+ * waits for checks in flight (5 s, or up to 60 s on a starved machine), answers {@code summary} (see
  * {@link InflightTally#summary}) and exits). Exits when stdin ends.
  *
  * <p>Usage: {@code InflightShard --shard K --first I --count N --timeout-ms T --window-ms W --lanes L
@@ -98,9 +98,15 @@ public final class InflightShard {
                     .await(30, TimeUnit.SECONDS);
             InflightShard shard = new InflightShard(engine, tally, channel, options.integer("first", 0, Integer.MAX_VALUE),
                     count, Duration.ofMillis(options.integer("timeout-ms", 1, 3_600_000)), options.integer("warm-up", 0, 1_000_000));
-            channel.send(channel.message("started", -1));
+            // Loads the JMX and /proc readers now, not in the first sample of the burst.
+            channel.send(ChildChannel.withProcessFigures(channel.message("started", -1), new String[] {"fds"}));
             channel.serve("finish", shard::handle);
-            engine.shutdown(Duration.ofSeconds(10)).await(20, TimeUnit.SECONDS);
+            try {
+                engine.shutdown(Duration.ofSeconds(5)).await(60, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                // A starved machine: report what arrived rather than nothing.
+                System.err.println("inflight shard: engine did not stop within 60 s; summary of the results so far");
+            }
             channel.send(tally.summary(channel.message("summary", -1)));
         } finally {
             vertx.close().await(10, TimeUnit.SECONDS);

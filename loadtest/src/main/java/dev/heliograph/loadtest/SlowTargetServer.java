@@ -65,7 +65,7 @@ public final class SlowTargetServer {
                     endpoints.add("127.0.0." + a + ":" + server.actualPort());
                 }
             }
-            channel.send(listening);
+            channel.send(ChildChannel.withProcessFigures(listening, new String[] {"fds"}));
             channel.serve("stop", words -> {
                 if (words[0].equals("sample")) {
                     channel.send(ChildChannel.withProcessFigures(channel.message("sample", ChildChannel.seq(words))

@@ -40,7 +40,7 @@ class InflightBenchmarkSmokeIT {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             InflightBenchmark.main(new String[] {"--targets", "2000", "--hold-s", "2", "--shards", "2",
-                "--addresses", "2", "--ports", "2", "--heap-mb", "512", "--server-heap-mb", "256", "--warm-up", "200"});
+                "--addresses", "2", "--ports", "2", "--heap-mb", "512", "--server-heap-mb", "256", "--warm-up", "50"});
         } finally {
             System.setOut(original);
         }
