@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link InflightShard}, each a real probe engine) get N targets between them, all due within
  * {@code --window-ms}. The parent samples every child every 500 ms at the same moment (in flight,
  * heap, RSS, open files), forces one full GC in every engine once all checks are in flight (or the
- * first answers are back, or a hold has passed) to measure the live heap, and at the end collects each shard's results
+ * count has stopped rising for 1.5 s) to measure the live heap, and at the end collects each shard's results
  * and scheduler lags. Prints the table described on {@link InflightReport}.
  *
  * <p>Why several processes: every check in flight holds a socket in the engine and another in the
@@ -43,6 +43,8 @@ public final class InflightBenchmark {
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(30);
     /** Every this many samples also count open files (see {@link ChildChannel#withProcessFigures}). */
     private static final int FDS_EVERY = 10;
+    /** Samples without a new highest in-flight count after which the peak is taken as reached. */
+    private static final int PEAK_AFTER = 3;
 
     private InflightBenchmark() {
     }
@@ -178,8 +180,8 @@ public final class InflightBenchmark {
 
     /**
      * Sends {@code go} to every engine, then samples every child until every check has a result or
-     * the deadline (window + timeout + 30 s) passes; on the way, near the peak, forces the GC for
-     * the live heap and takes shard 0's class histogram.
+     * the deadline (window + timeout + 30 s) passes; on the way, at the peak, forces the GC for the
+     * live heap and takes shard 0's class histogram.
      */
     private static void measure(Settings settings, List<ChildJvm> engines, List<ChildJvm> servers, InflightReport report)
             throws IOException, InterruptedException {
@@ -194,6 +196,8 @@ public final class InflightBenchmark {
         long deadline = goAt + settings.windowMs() + settings.timeoutMs() + 30_000;
         Process histogram = null;
         long lastPrinted = 0;
+        long most = 0;
+        int flat = 0;
         try {
             for (long seq = 1; ; seq++) {
                 Thread.sleep(Math.max(0, goAt + seq * SAMPLE_EVERY.toMillis() - System.currentTimeMillis()));
@@ -206,9 +210,10 @@ public final class InflightBenchmark {
                             (sample.atMs() - goAt) / 1000.0, inFlight, done, settings.targets());
                     lastPrinted = sample.atMs();
                 }
-                // Near the peak: every check in flight, or the first answers are back, or a whole hold has passed.
-                if (!report.liveHeapMeasured() && (inFlight >= settings.targets() || done > 0
-                        || sample.atMs() - goAt >= settings.windowMs() + settings.holdS() * 1000L)) {
+                flat = inFlight > most ? 0 : flat + 1;
+                most = Math.max(most, inFlight);
+                // At the peak: every check in flight, or the count has stopped rising for PEAK_AFTER samples.
+                if (!report.liveHeapMeasured() && inFlight > 0 && (inFlight >= settings.targets() || flat >= PEAK_AFTER)) {
                     report.liveHeap(sample.seq(), collectLiveHeap(seq, engines));
                     histogram = startHistogram(engines.getFirst());
                 }
