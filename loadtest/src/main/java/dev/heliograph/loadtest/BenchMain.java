@@ -39,6 +39,7 @@ public final class BenchMain {
             case "schedule" -> ScheduleBenchmark.main(args);
             case "ingest" -> IngestBenchmark.main(args);
             case "api" -> ApiBenchmark.main(args);
+            case "inflight" -> InflightBenchmark.main(args);
             default -> throw new IllegalArgumentException("unknown scenario '" + name
                     + "' (known: throughput, ceiling, inflight, ingest, api, schedule)");
         }

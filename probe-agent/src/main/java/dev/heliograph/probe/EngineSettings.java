@@ -2,6 +2,7 @@ package dev.heliograph.probe;
 
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.probe.net.Cidr;
+import dev.heliograph.probe.schedule.CheckScheduler;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,10 +21,24 @@ import java.util.List;
  * @param dnsMaxTtl           longest time a resolved name stays cached
  * @param breaker             per-host circuit breaker settings
  * @param maxChecksPerHost    per-tenant bulkhead: concurrent checks of one (org, host, port)
+ * @param firstTickWindow     a newly scheduled target's first tick lands at a random point this long
+ *                            after it is scheduled, capped at its interval; zero or more, not live.
+ *                            {@link CheckScheduler#WHOLE_INTERVAL} (what the 12-argument constructor
+ *                            sets, and what agents and the control plane use) spreads first ticks
+ *                            over the whole interval; a short window makes every target due at once
  */
 public record EngineSettings(RegionId region, String agentId, int maxConcurrentChecks, Duration maxQueueWait,
                              Duration maxJitter, int lanes, List<Cidr> allowedCidrs, Duration dnsTimeout,
-                             Duration dnsMinTtl, Duration dnsMaxTtl, BreakerSettings breaker, int maxChecksPerHost) {
+                             Duration dnsMinTtl, Duration dnsMaxTtl, BreakerSettings breaker, int maxChecksPerHost,
+                             Duration firstTickWindow) {
+    /** Settings whose first ticks are spread over each target's whole interval (the default). */
+    public EngineSettings(RegionId region, String agentId, int maxConcurrentChecks, Duration maxQueueWait,
+                          Duration maxJitter, int lanes, List<Cidr> allowedCidrs, Duration dnsTimeout,
+                          Duration dnsMinTtl, Duration dnsMaxTtl, BreakerSettings breaker, int maxChecksPerHost) {
+        this(region, agentId, maxConcurrentChecks, maxQueueWait, maxJitter, lanes, allowedCidrs, dnsTimeout, dnsMinTtl,
+                dnsMaxTtl, breaker, maxChecksPerHost, CheckScheduler.WHOLE_INTERVAL);
+    }
+
     /**
      * Per-host circuit breaker: opens at {@code failureRatePercent} failures over the last
      * {@code slidingWindow} checks (after {@code minimumChecks}); stays open {@code openDuration};

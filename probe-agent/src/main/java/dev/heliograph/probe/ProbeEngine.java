@@ -105,7 +105,8 @@ public final class ProbeEngine {
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
-        return CheckScheduler.start(vertx, settings.region(), settings.maxJitter(), clock, settings.lanes(), engine::dispatch)
+        return CheckScheduler.start(vertx, settings.region(), settings.maxJitter(), settings.firstTickWindow(), clock,
+                        settings.lanes(), engine::dispatch)
                 .map(scheduler -> {
                     engine.scheduler = scheduler;
                     return engine;
@@ -155,7 +156,7 @@ public final class ProbeEngine {
      * now on), jitter (from each target's next tick), allowed networks (from the next connection),
      * breaker and bulkhead settings (when changed, new breakers and bulkheads replace all current
      * ones, closed and empty; checks in flight release against the old ones). Region, agent id,
-     * lanes and DNS settings are not live: they keep their old values.
+     * lanes, DNS settings and the first-tick window are not live: they keep their old values.
      *
      * @return the names of the settings that changed but need a restart (e.g. {@code "lanes"});
      *         empty when everything applied
@@ -180,7 +181,8 @@ public final class ProbeEngine {
         }
         settings = new EngineSettings(current.region(), current.agentId(), next.maxConcurrentChecks(),
                 next.maxQueueWait(), next.maxJitter(), current.lanes(), next.allowedCidrs(), current.dnsTimeout(),
-                current.dnsMinTtl(), current.dnsMaxTtl(), next.breaker(), next.maxChecksPerHost());
+                current.dnsMinTtl(), current.dnsMaxTtl(), next.breaker(), next.maxChecksPerHost(),
+                current.firstTickWindow());
         List<String> restartRequired = restartRequired(current, next);
         LOG.info("probe engine reconfigured: {} pool slots, queue wait {} ms, jitter {} ms, {} allowed networks, "
                         + "breakers {}, bulkheads {}{}", next.maxConcurrentChecks(), next.maxQueueWait().toMillis(),
@@ -270,6 +272,7 @@ public final class ProbeEngine {
         addIfChanged(names, "dnsTimeout", current.dnsTimeout(), next.dnsTimeout());
         addIfChanged(names, "dnsMinTtl", current.dnsMinTtl(), next.dnsMinTtl());
         addIfChanged(names, "dnsMaxTtl", current.dnsMaxTtl(), next.dnsMaxTtl());
+        addIfChanged(names, "firstTickWindow", current.firstTickWindow(), next.firstTickWindow());
         return List.copyOf(names);
     }
 

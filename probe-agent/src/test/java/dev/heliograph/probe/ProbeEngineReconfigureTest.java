@@ -21,6 +21,7 @@ import dev.heliograph.domain.TcpSpec;
 import dev.heliograph.probe.EngineSettings.BreakerSettings;
 import dev.heliograph.probe.check.Check;
 import dev.heliograph.probe.net.Cidr;
+import dev.heliograph.probe.schedule.CheckScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -173,5 +174,16 @@ class ProbeEngineReconfigureTest {
         assertThat(engine.settings().region()).isEqualTo(initial.region());
         assertThat(engine.settings().lanes()).isEqualTo(1);
         assertThat(engine.settings().maxJitter()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void firstTickWindowIsNotLiveAndDefaultsToTheWholeInterval() {
+        startEngine(4, Duration.ofSeconds(1), LENIENT);
+        assertThat(initial.firstTickWindow()).isEqualTo(CheckScheduler.WHOLE_INTERVAL);
+        EngineSettings burst = new EngineSettings(initial.region(), initial.agentId(), 4, initial.maxQueueWait(),
+                initial.maxJitter(), initial.lanes(), initial.allowedCidrs(), initial.dnsTimeout(), initial.dnsMinTtl(),
+                initial.dnsMaxTtl(), initial.breaker(), initial.maxChecksPerHost(), Duration.ZERO);
+        assertThat(engine.reconfigure(burst)).containsExactly("firstTickWindow");
+        assertThat(engine.settings().firstTickWindow()).isEqualTo(CheckScheduler.WHOLE_INTERVAL);
     }
 }

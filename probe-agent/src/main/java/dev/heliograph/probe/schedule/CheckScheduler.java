@@ -9,6 +9,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,7 +22,9 @@ import java.util.stream.Collectors;
 
 /**
  * Plans periodic checks of every target scheduled in one region: one timer per target, the first
- * tick at a random offset inside the interval, then every interval ± jitter (see
+ * tick at a random offset inside the interval (or inside a shorter first-tick window, see
+ * {@link #start(Vertx, RegionId, Duration, Duration, Clock, int, Consumer)}), then every
+ * interval ± jitter (see
  * {@link ScheduleLane}). Targets are spread over several lanes, one per event loop, by their id, so
  * the timers and the checks they start use every core. Changes apply within one event-loop turn;
  * nothing rescans the whole set except {@link #sync}.
@@ -29,6 +32,12 @@ import java.util.stream.Collectors;
  * <p>Thread-safe: every method hands its work to the owning lane's event loop.
  */
 public final class CheckScheduler {
+    /**
+     * The default first-tick window: a new target's first tick lands anywhere in its first interval,
+     * which spreads the checks of many targets added together evenly over time.
+     */
+    public static final Duration WHOLE_INTERVAL = ChronoUnit.FOREVER.getDuration();
+
     private final List<ScheduleLane> lanes;
 
     private CheckScheduler(List<ScheduleLane> lanes) {
@@ -36,17 +45,39 @@ public final class CheckScheduler {
     }
 
     /**
-     * Deploys {@code laneCount} lanes and completes with the scheduler once they run.
+     * Deploys {@code laneCount} lanes and completes with the scheduler once they run; first ticks
+     * are spread over the {@link #WHOLE_INTERVAL}.
      *
      * @param maxJitter largest shift of one tick from its grid point, capped at half the interval
      * @param dispatch  called on a lane's event loop for every due check; must not block
      */
     public static Future<CheckScheduler> start(Vertx vertx, RegionId region, Duration maxJitter, Clock clock,
                                                int laneCount, Consumer<Check> dispatch) {
+        return start(vertx, region, maxJitter, WHOLE_INTERVAL, clock, laneCount, dispatch);
+    }
+
+    /**
+     * Deploys {@code laneCount} lanes and completes with the scheduler once they run.
+     *
+     * @param maxJitter       largest shift of one tick from its grid point, capped at half the interval
+     * @param firstTickWindow a target scheduled (or given a new interval) at {@code now} gets its first
+     *                        grid point at {@code now + r}, {@code r} random in
+     *                        {@code [0, min(firstTickWindow, interval))}; zero puts every first tick at
+     *                        {@code now}, {@link #WHOLE_INTERVAL} is the default. A short window makes
+     *                        many targets due at once (the in-flight benchmark uses it).
+     * @param dispatch        called on a lane's event loop for every due check; must not block
+     * @throws IllegalArgumentException a negative jitter or window (as a failed future)
+     */
+    public static Future<CheckScheduler> start(Vertx vertx, RegionId region, Duration maxJitter, Duration firstTickWindow,
+                                               Clock clock, int laneCount, Consumer<Check> dispatch) {
+        if (maxJitter.isNegative() || firstTickWindow.isNegative()) {
+            return Future.failedFuture(new IllegalArgumentException(
+                    "maxJitter and firstTickWindow must not be negative, were " + maxJitter + " and " + firstTickWindow));
+        }
         List<ScheduleLane> lanes = new ArrayList<>();
         List<Future<String>> deployed = new ArrayList<>();
         for (int i = 0; i < laneCount; i++) {
-            ScheduleLane lane = new ScheduleLane(region, maxJitter, clock, dispatch);
+            ScheduleLane lane = new ScheduleLane(region, maxJitter, firstTickWindow, clock, dispatch);
             lanes.add(lane);
             deployed.add(vertx.deployVerticle(lane));
         }

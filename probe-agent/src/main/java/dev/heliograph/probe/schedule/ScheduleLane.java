@@ -19,19 +19,23 @@ import java.util.function.Consumer;
  * the map needs no locks. Ticks are planned on an un-jittered grid ({@code base + k * interval})
  * and each fires at its grid point plus a fresh jitter in {@code [-j, +j]}, with
  * {@code j = min(maxJitter, interval / 2)}; the average rate therefore stays exactly one check per
- * interval and jitter never accumulates into drift.
+ * interval and jitter never accumulates into drift. {@code base} is the moment the target is
+ * scheduled plus a random offset in {@code [0, min(firstTickWindow, interval))} (zero when that
+ * window is zero).
  */
 final class ScheduleLane extends VerticleBase {
     private final RegionId region;
     private Duration maxJitter;
+    private final Duration firstTickWindow;
     private final Clock clock;
     private final Consumer<Check> dispatch;
     private final Map<TargetId, Entry> entries = new HashMap<>();
     private boolean stopped;
 
-    ScheduleLane(RegionId region, Duration maxJitter, Clock clock, Consumer<Check> dispatch) {
+    ScheduleLane(RegionId region, Duration maxJitter, Duration firstTickWindow, Clock clock, Consumer<Check> dispatch) {
         this.region = region;
         this.maxJitter = maxJitter;
+        this.firstTickWindow = firstTickWindow;
         this.clock = clock;
         this.dispatch = dispatch;
     }
@@ -63,8 +67,7 @@ final class ScheduleLane extends VerticleBase {
         if (existing != null) {
             vertx.cancelTimer(existing.timerId);
         }
-        long intervalMs = target.interval().toMillis();
-        Entry entry = new Entry(target, clock.millis() + ThreadLocalRandom.current().nextLong(intervalMs));
+        Entry entry = new Entry(target, clock.millis() + firstOffsetMs(target.interval()));
         entries.put(target.id(), entry);
         arm(entry);
     }
@@ -94,6 +97,13 @@ final class ScheduleLane extends VerticleBase {
         Map<TargetId, Long> versions = new HashMap<>();
         entries.forEach((id, entry) -> versions.put(id, entry.target.version()));
         return versions;
+    }
+
+    /** A random offset of the first grid point from now: within the first-tick window, capped at the interval. */
+    private long firstOffsetMs(Duration interval) {
+        // compareTo, not toMillis: the default window (the whole interval) is too long for a long of ms.
+        long windowMs = firstTickWindow.compareTo(interval) < 0 ? firstTickWindow.toMillis() : interval.toMillis();
+        return windowMs <= 0 ? 0 : ThreadLocalRandom.current().nextLong(windowMs);
     }
 
     private void arm(Entry entry) {

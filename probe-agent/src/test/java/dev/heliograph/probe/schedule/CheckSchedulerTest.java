@@ -37,6 +37,11 @@ class CheckSchedulerTest {
                 check -> fired.add(new Fired(check, System.currentTimeMillis()))).await(5, TimeUnit.SECONDS);
     }
 
+    private CheckScheduler startWithFirstTickWindow(Duration window) throws Exception {
+        return CheckScheduler.start(vertx, LOCAL, Duration.ZERO, window, Clock.systemUTC(), 2,
+                check -> fired.add(new Fired(check, System.currentTimeMillis()))).await(5, TimeUnit.SECONDS);
+    }
+
     private static Target target(TargetId id, Duration interval, long version) {
         return new Target(id, OrgId.DEFAULT, "t", HttpSpec.get("http://example.com/" + version), interval,
                 Duration.ofMillis(50), List.of(LOCAL), Set.of(), true, Instant.now(), Instant.now(), version);
@@ -163,5 +168,61 @@ class CheckSchedulerTest {
 
     private static long planned(List<Fired> ticks, int i) {
         return ticks.get(i).check().scheduledAt().toEpochMilli();
+    }
+
+    @Test
+    void shortFirstTickWindowMakesEveryTargetDueWithinIt() throws Exception {
+        CheckScheduler scheduler = startWithFirstTickWindow(Duration.ofMillis(300));
+        long begin = System.currentTimeMillis();
+        for (int i = 0; i < 200; i++) {
+            scheduler.upsert(target(TargetId.random(), Duration.ofMinutes(10), 1));
+        }
+        assertThat(scheduler.size().await(5, TimeUnit.SECONDS)).isEqualTo(200);
+        long scheduledBy = System.currentTimeMillis();
+        waitFor(() -> fired.size() == 200);
+
+        // Planned times, not lags: they depend on the clock at upsert only, so a slow machine cannot fail this.
+        assertThat(fired).allSatisfy(f -> assertThat(f.check().scheduledAt().toEpochMilli())
+                .isBetween(begin, scheduledBy + 300));
+        long spread = fired.stream().mapToLong(f -> f.check().scheduledAt().toEpochMilli()).max().orElseThrow()
+                - fired.stream().mapToLong(f -> f.check().scheduledAt().toEpochMilli()).min().orElseThrow();
+        assertThat(spread).as("spread over the window, not all on one millisecond").isPositive();
+    }
+
+    @Test
+    void zeroFirstTickWindowPlansTheFirstTickAtTheMomentOfScheduling() throws Exception {
+        CheckScheduler scheduler = startWithFirstTickWindow(Duration.ZERO);
+        long begin = System.currentTimeMillis();
+        for (int i = 0; i < 50; i++) {
+            scheduler.upsert(target(TargetId.random(), Duration.ofMinutes(10), 1));
+        }
+        assertThat(scheduler.size().await(5, TimeUnit.SECONDS)).isEqualTo(50);
+        long scheduledBy = System.currentTimeMillis();
+        waitFor(() -> fired.size() == 50);
+        assertThat(fired).allSatisfy(f -> assertThat(f.check().scheduledAt().toEpochMilli()).isBetween(begin, scheduledBy));
+    }
+
+    @Test
+    void firstTickWindowLongerThanTheIntervalIsCappedAtTheInterval() throws Exception {
+        CheckScheduler scheduler = startWithFirstTickWindow(Duration.ofHours(1));
+        TargetId id = TargetId.random();
+        long begin = System.currentTimeMillis();
+        scheduler.upsert(target(id, Duration.ofMillis(200), 1));
+        waitFor(() -> !of(id).isEmpty());
+        assertThat(of(id).getFirst().check().scheduledAt().toEpochMilli() - begin).isLessThan(200 + 100);
+    }
+
+    @Test
+    void negativeFirstTickWindowIsRefused() {
+        assertThat(CheckScheduler.start(vertx, LOCAL, Duration.ZERO, Duration.ofMillis(-1), Clock.systemUTC(), 1, check -> { })
+                .failed()).isTrue();
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(condition.getAsBoolean()).as("condition within 10 s").isTrue();
     }
 }
