@@ -10,6 +10,7 @@ import dev.heliograph.controlplane.secrets.SecretKeyException;
 import dev.heliograph.controlplane.secrets.StoredSecrets;
 import dev.heliograph.controlplane.tls.TlsSetupException;
 import dev.heliograph.domain.RegionId;
+import dev.heliograph.probe.EngineVertx;
 import dev.heliograph.probe.agent.AgentSettings;
 import dev.heliograph.probe.agent.ProbeAgent;
 import dev.heliograph.probe.net.Cidr;
@@ -265,7 +266,7 @@ public final class Main implements Callable<Integer> {
                 return 2;
             }
             Logging.configure(new HeliographConfig.Log(logLevel, logFormat));
-            Vertx vertx = Vertx.vertx();
+            Vertx vertx = EngineVertx.create();
             CompletableFuture<Integer> exitCode = new CompletableFuture<>();
             List<String> unhandled = ProcessSignals.install(() -> LOG.info("the agent has no configuration to reload"),
                     () -> exitCode.complete(0));

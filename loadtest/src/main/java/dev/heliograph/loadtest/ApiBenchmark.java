@@ -1,5 +1,6 @@
 package dev.heliograph.loadtest;
 
+import dev.heliograph.probe.EngineVertx;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heliograph.controlplane.ControlPlane;
 import dev.heliograph.probe.codec.Json;
@@ -96,7 +97,7 @@ public final class ApiBenchmark {
     static BenchReport run(int targets, int seconds) throws Exception {
         BenchReport report = new BenchReport("api");
         try (BenchDatabases databases = BenchDatabases.create()) {
-            Vertx vertx = Vertx.vertx();
+            Vertx vertx = EngineVertx.create();
             try {
                 ControlPlane plane = ControlPlane.start(vertx, databases.controlPlaneConfig(), Clock.systemUTC())
                         .await(120, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.heliograph.loadtest;
 
+import dev.heliograph.probe.EngineVertx;
 import dev.heliograph.domain.CheckResult;
 import dev.heliograph.domain.HttpSpec;
 import dev.heliograph.domain.OrgId;
@@ -92,7 +93,7 @@ public final class InflightShard {
                 Duration.ofMillis(options.integer("window-ms", 0, 3_600_000)));
         ChildChannel channel = new ChildChannel();
         InflightTally tally = new InflightTally(count);
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = EngineVertx.create();
         try {
             ProbeEngine engine = ProbeEngine.start(vertx, settings, Clock.systemUTC(), tally, new SimpleMeterRegistry())
                     .await(30, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.heliograph.loadtest;
 
+import dev.heliograph.probe.EngineVertx;
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.client.api.query.QuerySettings;
@@ -92,7 +93,7 @@ public final class IngestBenchmark {
 
     private static BatcherRun runBatcher(HeliographConfig config, SyntheticResults source, int rows, int durationS)
             throws Exception {
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = EngineVertx.create();
         ClickHouseResultStore store = ClickHouseResultStore.create(vertx, config.clickhouse());
         try {
             store.migrate().await(60, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.heliograph.loadtest;
 
+import dev.heliograph.probe.EngineVertx;
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.client.api.query.QuerySettings;
@@ -58,7 +59,7 @@ public final class ScheduleBenchmark {
         HeliographConfig base = ConfigLoader.load(null, System.getenv(), List.of());
         String database = "hg_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         createDatabases(base, database);
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = EngineVertx.create();
         try {
             HttpServer server = vertx.createHttpServer()
                     .requestHandler(req -> req.response().putHeader("content-type", "text/plain").end("ok"))

@@ -1,5 +1,6 @@
 package dev.heliograph.loadtest;
 
+import dev.heliograph.probe.EngineVertx;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
@@ -50,7 +51,7 @@ public final class SlowTargetServer {
         int ports = options.integer("ports", 1, 256);
         long holdMs = options.integer("hold-ms", 0, 3_600_000);
         ChildChannel channel = new ChildChannel();
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = EngineVertx.create();
         AtomicLong held = new AtomicLong();
         AtomicLong answered = new AtomicLong();
         try {

@@ -1,5 +1,6 @@
 package dev.heliograph.loadtest;
 
+import dev.heliograph.probe.EngineVertx;
 import dev.heliograph.controlplane.ControlPlane;
 import dev.heliograph.controlplane.config.ConfigSource;
 import dev.heliograph.controlplane.config.HeliographConfig;
@@ -126,7 +127,7 @@ public final class ThroughputBenchmark {
 
     private static List<RateRamp.Step> ramp(Nginx nginx, Plan plan) throws Exception {
         try (BenchDatabases databases = BenchDatabases.create()) {
-            Vertx vertx = Vertx.vertx();
+            Vertx vertx = EngineVertx.create();
             try {
                 HeliographConfig config = databases.controlPlaneConfig(OVERRIDES.keySet().stream().sorted().toArray(String[]::new));
                 Metrics metrics = new Metrics();

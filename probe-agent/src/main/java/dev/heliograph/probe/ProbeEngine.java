@@ -109,6 +109,8 @@ public final class ProbeEngine {
                         settings.lanes(), engine::dispatch)
                 .map(scheduler -> {
                     engine.scheduler = scheduler;
+                    LOG.info("probe engine started in region {}: {} lanes, {} transport", settings.region().value(), settings.lanes(),
+                            vertx.isNativeTransportEnabled() ? "native epoll" : "JDK NIO");
                     return engine;
                 });
     }

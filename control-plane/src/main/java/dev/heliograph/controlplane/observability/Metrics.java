@@ -3,12 +3,12 @@ package dev.heliograph.controlplane.observability;
 import dev.heliograph.controlplane.health.ComponentHealth;
 import dev.heliograph.controlplane.health.Components;
 import dev.heliograph.controlplane.health.HealthState;
+import dev.heliograph.probe.EngineVertx;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -29,7 +29,7 @@ public final class Metrics {
     /** A Vert.x instance that reports its own metrics (HTTP servers, pools, event loops, JVM) here. */
     public Vertx vertx() {
         return Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+                .with(EngineVertx.options().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
     }
