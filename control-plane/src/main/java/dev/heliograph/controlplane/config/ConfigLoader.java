@@ -91,6 +91,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
+        capDefaultFlushSize(tree);
         HeliographConfig config;
         try {
             config = Json.MAPPER.treeToValue(tree, HeliographConfig.class);
@@ -102,6 +103,23 @@ public final class ConfigLoader {
             throw new ConfigException(invalid);
         }
         return config;
+    }
+
+    /**
+     * A {@code batcher.flush_size} left at its default is capped at {@code batcher.queue_capacity},
+     * so that a configuration written when the default was 1,000 that lowers only the queue still
+     * loads (an INSERT can never be larger than the queue anyway).
+     */
+    private static void capDefaultFlushSize(ObjectNode tree) {
+        JsonNode batcher = tree.path("batcher");
+        int defaultFlush = HeliographConfig.defaults().batcher().flushSize();
+        // asInt(-1): values from the environment and --set may still be text here.
+        if (batcher instanceof ObjectNode node && batcher.path("flush_size").asInt(-1) == defaultFlush) {
+            int capacity = batcher.path("queue_capacity").asInt(-1);
+            if (capacity >= 1 && capacity < defaultFlush) {
+                node.put("flush_size", capacity);
+            }
+        }
     }
 
     private static void mergeFile(ObjectNode tree, Path file, Map<String, JsonNodeType> known, List<String> problems)

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * phases (dns + connect + tls + ttfb), i.e. what the engine itself added (scheduler lag, pool,
  * executor and hand-over). Agents' results are not (their planned start comes from another clock
  * and their way here includes the upload): neither {@link #offerAll} nor an {@link #offer} of a
- * result whose agent id is not the engine's.
+ * result whose agent id is not the engine's. A check that timed out records no time for the phase it
+ * was in, so its timeout counts as overhead: read the meter's high percentiles with the timeouts of
+ * the same period in mind.
  *
  * <p>Why not a library: this is the core ingest path (DESIGN.md "Result batcher"); it is a few
  * dozen lines over a lock-free queue and Vert.x timers.

@@ -156,7 +156,14 @@ public final class TargetRegistry {
             } else {
                 changed.add(id);
             }
-        }).compose(stamped -> changed.size() > read.size() ? store.listEnabled() : store.listEnabled(changed)).map(rows -> {
+        }).compose(stamped -> {
+            if (changed.size() > read.size()) {
+                // A full read is its own snapshot: rows kept from the stamps may have gone since.
+                read.clear();
+                return store.listEnabled();
+            }
+            return store.listEnabled(changed);
+        }).map(rows -> {
             rows.forEach(row -> read.put(row.target().id(), row));
             synchronized (this) {
                 lastRead = read;

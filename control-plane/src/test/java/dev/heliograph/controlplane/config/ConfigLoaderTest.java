@@ -116,4 +116,17 @@ class ConfigLoaderTest {
                 .isInstanceOfSatisfying(ConfigException.class,
                         e -> assertThat(e.problems()).singleElement().asString().startsWith("cannot read"));
     }
+
+    @Test
+    void aDefaultFlushSizeFollowsASmallerQueueButAGivenOneIsChecked() throws Exception {
+        HeliographConfig small = ConfigLoader.load(null, Map.of("HELIOGRAPH_BATCHER_QUEUE_CAPACITY", "5000"), List.of());
+        assertThat(small.batcher().queueCapacity()).isEqualTo(5000);
+        assertThat(small.batcher().flushSize()).isEqualTo(5000);
+        assertThat(ConfigLoader.load(null, Map.of(), List.of()).batcher().flushSize()).isEqualTo(100_000);
+        assertThat(ConfigLoader.load(null, Map.of(), List.of("batcher.queue_capacity=5000", "batcher.flush_size=1000"))
+                .batcher().flushSize()).isEqualTo(1000);
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("batcher.queue_capacity=5000", "batcher.flush_size=6000")))
+                .isInstanceOfSatisfying(ConfigException.class,
+                        e -> assertThat(e.problems()).singleElement().asString().contains("batcher.flush_size"));
+    }
 }

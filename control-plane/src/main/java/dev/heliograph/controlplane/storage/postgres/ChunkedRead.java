@@ -42,10 +42,12 @@ final class ChunkedRead {
      * chunks too). Fails with the driver's exception, or with what {@code each} throws.
      */
     static Future<Void> each(Pool pool, String sql, Tuple params, int chunkRows, Consumer<Row> each) {
+        // The prepared statement is named on the server and outlives the cursor: close it too, or
+        // every read would leave one behind on the pooled connection.
         return pool.withTransaction(conn -> conn.prepare(sql)
                 .compose(statement -> {
                     Cursor cursor = statement.cursor(params);
-                    return readRest(cursor, chunkRows, each).eventually(cursor::close);
+                    return readRest(cursor, chunkRows, each).eventually(cursor::close).eventually(statement::close);
                 }));
     }
 
