@@ -1,8 +1,15 @@
 package dev.heliograph.loadtest;
 
 import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.query.QueryResponse;
+import com.clickhouse.client.api.query.QuerySettings;
+import com.clickhouse.data.ClickHouseFormat;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.heliograph.controlplane.config.ConfigLoader;
 import dev.heliograph.controlplane.config.HeliographConfig;
+import dev.heliograph.probe.codec.Json;
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
@@ -69,8 +76,30 @@ public final class BenchDatabases implements AutoCloseable {
 
     /** A ClickHouse client on the environment's server ({@code compressServerResponse(false)} for 18.16). */
     public Client clickHouse() {
-        return new Client.Builder().addEndpoint(base.clickhouse().url()).setUsername(base.clickhouse().user())
-                .setPassword(base.clickhouse().password()).compressServerResponse(false).build();
+        return clickHouse(base.clickhouse());
+    }
+
+    /** A ClickHouse client on {@code config}'s server ({@code compressServerResponse(false)} for 18.16). */
+    public static Client clickHouse(HeliographConfig.ClickHouse config) {
+        return new Client.Builder().addEndpoint(config.url()).setUsername(config.user()).setPassword(config.password())
+                .compressServerResponse(false).build();
+    }
+
+    /**
+     * The one row {@code sql} answers, read as JSON; {@code sql} must end in {@code FORMAT JSONEachRow}
+     * (ClickHouse 18.16 needs the format in the SQL as well as in the settings).
+     *
+     * @throws IOException the query failed or ran over 60 s (the message says which)
+     */
+    public static JsonNode queryRow(Client clickHouse, String sql) throws IOException {
+        try (QueryResponse response = clickHouse.query(sql, new QuerySettings().setFormat(ClickHouseFormat.JSONEachRow))
+                .get(60, TimeUnit.SECONDS); InputStream body = response.getInputStream()) {
+            return Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("ClickHouse query failed: " + e.getMessage(), e);
+        }
     }
 
     /** A JDBC connection to the environment's PostgreSQL server, database {@code database}. */

@@ -32,7 +32,7 @@ final class ClickHouseClientInsert {
      * @throws IllegalStateException the client failed, ran over 30 minutes, or the count is not {@code rows}
      */
     static Result run(HeliographConfig.ClickHouse config, int nativePort, Path file, long rows) throws Exception {
-        try (Client client = IngestBenchmark.clickHouse(config)) {
+        try (Client client = BenchDatabases.clickHouse(config)) {
             for (String table : List.of("check_results", "check_results_1m")) {
                 client.execute("TRUNCATE TABLE " + config.database() + "." + table).get(60, TimeUnit.SECONDS).close();
             }

@@ -64,9 +64,14 @@ public final class HostLimits {
 
     /** The 1-minute load average and the number of CPUs, as {@code "7.15 on 2 CPUs"}; "unreadable" without /proc. */
     public static String loadAverage() {
+        String first = loadAverage1m();
+        return first.equals("unreadable") ? first : first + " on " + Runtime.getRuntime().availableProcessors() + " CPUs";
+    }
+
+    /** The 1-minute load average as {@code /proc/loadavg} prints it ({@code "7.15"}); "unreadable" without /proc. */
+    public static String loadAverage1m() {
         try (InputStream in = Files.newInputStream(Path.of("/proc/loadavg"))) {
-            String first = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+")[0];
-            return first + " on " + Runtime.getRuntime().availableProcessors() + " CPUs";
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+")[0];
         } catch (IOException e) {
             return "unreadable";
         }

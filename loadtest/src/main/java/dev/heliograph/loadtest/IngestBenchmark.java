@@ -2,9 +2,6 @@ package dev.heliograph.loadtest;
 
 import dev.heliograph.probe.EngineVertx;
 import com.clickhouse.client.api.Client;
-import com.clickhouse.client.api.query.QueryResponse;
-import com.clickhouse.client.api.query.QuerySettings;
-import com.clickhouse.data.ClickHouseFormat;
 import com.sun.management.OperatingSystemMXBean;
 import dev.heliograph.controlplane.config.HeliographConfig;
 import dev.heliograph.controlplane.pipeline.BatchWriter;
@@ -12,7 +9,6 @@ import dev.heliograph.controlplane.pipeline.ResultBatcher;
 import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
 import dev.heliograph.controlplane.storage.clickhouse.ResultRows;
 import dev.heliograph.domain.CheckResult;
-import dev.heliograph.probe.codec.Json;
 import io.vertx.core.Vertx;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -164,17 +160,9 @@ public final class IngestBenchmark {
     /** {@code SELECT count()} of the benchmark database's {@code check_results}. */
     static long count(HeliographConfig.ClickHouse config) throws Exception {
         String sql = "SELECT count() AS n FROM " + config.database() + ".check_results FORMAT JSONEachRow";
-        try (Client client = clickHouse(config);
-             QueryResponse response = client.query(sql, new QuerySettings().setFormat(ClickHouseFormat.JSONEachRow))
-                     .get(60, TimeUnit.SECONDS)) {
-            return Json.MAPPER.readTree(response.getInputStream()).path("n").asLong();
+        try (Client client = BenchDatabases.clickHouse(config)) {
+            return BenchDatabases.queryRow(client, sql).path("n").asLong();
         }
-    }
-
-    /** A client-v2 client on {@code config}'s server (no response compression: ClickHouse 18.16). */
-    static Client clickHouse(HeliographConfig.ClickHouse config) {
-        return new Client.Builder().addEndpoint(config.url()).setUsername(config.user()).setPassword(config.password())
-                .compressServerResponse(false).build();
     }
 
     private static void describe(BenchReport report, HeliographConfig.Batcher b, BatcherRun run, long bytes,

@@ -1,15 +1,10 @@
 package dev.heliograph.loadtest;
 
 import com.clickhouse.client.api.Client;
-import com.clickhouse.client.api.query.QueryResponse;
-import com.clickhouse.client.api.query.QuerySettings;
-import com.clickhouse.data.ClickHouseFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heliograph.controlplane.ControlPlane;
-import dev.heliograph.probe.codec.Json;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Steps the in-process engine's rate up until it falls behind. Every step adds targets (HTTP GET
@@ -176,14 +170,7 @@ public final class RateRamp {
         String sql = "SELECT count() AS checks, countIf(status != 'up') AS not_up, topKIf(3)(error, status != 'up') AS errors, "
                 + "quantilesExact(0.5, 0.99)(" + lag + ") AS lag FROM " + database + ".check_results "
                 + "WHERE scheduled_at_ms >= " + from + " AND scheduled_at_ms < " + to + " FORMAT JSONEachRow";
-        try (QueryResponse response = clickHouse.query(sql, new QuerySettings().setFormat(ClickHouseFormat.JSONEachRow))
-                .get(60, TimeUnit.SECONDS); InputStream body = response.getInputStream()) {
-            return Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException("querying the step's results failed: " + e.getMessage(), e);
-        }
+        return BenchDatabases.queryRow(clickHouse, sql);
     }
 
     private static String errors(JsonNode texts) {

@@ -1,32 +1,21 @@
 package dev.heliograph.loadtest;
 
-import dev.heliograph.probe.EngineVertx;
 import com.clickhouse.client.api.Client;
-import com.clickhouse.client.api.query.QueryResponse;
-import com.clickhouse.client.api.query.QuerySettings;
-import com.clickhouse.data.ClickHouseFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.management.OperatingSystemMXBean;
 import dev.heliograph.controlplane.ControlPlane;
-import dev.heliograph.probe.codec.Json;
-import dev.heliograph.controlplane.config.ConfigLoader;
-import dev.heliograph.controlplane.config.HeliographConfig;
+import dev.heliograph.probe.EngineVertx;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,26 +38,16 @@ public final class ScheduleBenchmark {
 
     /** Entry point; see the class comment for arguments. */
     public static void main(String[] args) throws Exception {
-        Map<String, Integer> opts = parse(args, Map.of("--targets", 1000, "--interval-s", 10, "--duration-s", 60));
-        int targets = opts.get("--targets");
-        int intervalS = opts.get("--interval-s");
-        int durationS = opts.get("--duration-s");
-        if (targets < 1 || targets > 200_000 || intervalS < 1 || durationS < 2 || durationS > 3600) {
-            throw new IllegalArgumentException("bounds: 1 <= targets <= 200000, interval-s >= 1, 2 <= duration-s <= 3600");
-        }
-        HeliographConfig base = ConfigLoader.load(null, System.getenv(), List.of());
-        String database = "hg_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        createDatabases(base, database);
+        BenchOptions opts = BenchOptions.parse(args, Map.of("targets", "1000", "interval-s", "10", "duration-s", "60"));
+        int targets = opts.integer("targets", 1, 200_000);
+        int intervalS = opts.integer("interval-s", 1, 86_400);
+        int durationS = opts.integer("duration-s", 2, 3600);
         Vertx vertx = EngineVertx.create();
-        try {
+        try (BenchDatabases databases = BenchDatabases.create()) {
             HttpServer server = vertx.createHttpServer()
                     .requestHandler(req -> req.response().putHeader("content-type", "text/plain").end("ok"))
                     .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
-            HeliographConfig config = ConfigLoader.load(null, Map.of(), List.of("api.port=0", "control.port=0", "agents.port=0", "probe.allowed_cidrs=127.0.0.0/8",
-                    "api.bootstrap_key=" + API_KEY,
-                    "postgres.database=" + database, "clickhouse.database=" + database,
-                    "postgres.password=" + base.postgres().password(), "clickhouse.url=" + base.clickhouse().url()));
-            ControlPlane plane = ControlPlane.start(vertx, config, Clock.systemUTC()).await(60, TimeUnit.SECONDS);
+            ControlPlane plane = ControlPlane.start(vertx, databases.controlPlaneConfig(), Clock.systemUTC()).await(60, TimeUnit.SECONDS);
             System.out.printf("bench: creating %d targets (interval %d s) through the API%n", targets, intervalS);
             createTargets(plane.apiPort(), server.actualPort(), targets, intervalS);
             // Skip the first interval: every target's first tick lands at a random point inside it.
@@ -88,10 +67,9 @@ public final class ScheduleBenchmark {
             double cpuCores = (os.getProcessCpuTime() - cpuStart) / (double) (System.nanoTime() - wallStart);
             long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
             plane.stop(Duration.ofSeconds(10)).await(15, TimeUnit.SECONDS);
-            report(base, database, targets, intervalS, measureFrom, measureTo, cpuCores, heapMb);
+            report(databases, targets, intervalS, measureFrom, measureTo, cpuCores, heapMb);
         } finally {
             vertx.close().await(10, TimeUnit.SECONDS);
-            dropDatabases(base, database);
         }
     }
 
@@ -109,20 +87,16 @@ public final class ScheduleBenchmark {
         }
     }
 
-    private static void report(HeliographConfig base, String database, int targets, int intervalS, long fromMs, long toMs,
+    private static void report(BenchDatabases databases, int targets, int intervalS, long fromMs, long toMs,
                                double cpuCores, long heapMb) throws Exception {
         String lag = "toInt64(started_at_ms) - toInt64(scheduled_at_ms)";
         String sql = "SELECT count() AS checks, countIf(status != 'up') AS not_up, "
                 + "quantiles(0.5, 0.99)(" + lag + ") AS lag, quantiles(0.5, 0.99)(" + lag + " + total_ms) AS result_latency, "
-                + "quantiles(0.5, 0.99)(total_ms) AS check_ms FROM " + database + ".check_results "
+                + "quantiles(0.5, 0.99)(total_ms) AS check_ms FROM " + databases.name() + ".check_results "
                 + "WHERE scheduled_at_ms >= " + fromMs + " AND scheduled_at_ms < " + toMs + " FORMAT JSONEachRow";
         JsonNode row;
-        try (Client client = new Client.Builder().addEndpoint(base.clickhouse().url()).setUsername(base.clickhouse().user())
-                .setPassword(base.clickhouse().password()).compressServerResponse(false).build();
-             QueryResponse response = client.query(sql, new QuerySettings().setFormat(ClickHouseFormat.JSONEachRow))
-                     .get(60, TimeUnit.SECONDS);
-             InputStream body = response.getInputStream()) {
-            row = Json.MAPPER.readTree(body);
+        try (Client client = databases.clickHouse()) {
+            row = BenchDatabases.queryRow(client, sql);
         }
         double seconds = (toMs - fromMs) / 1000.0;
         long checks = row.path("checks").asLong();
@@ -148,38 +122,5 @@ public final class ScheduleBenchmark {
 
     private static String fmt(double value) {
         return String.format(Locale.ROOT, "%.2f", value);
-    }
-
-    private static Map<String, Integer> parse(String[] args, Map<String, Integer> defaults) {
-        Map<String, Integer> opts = new java.util.HashMap<>(defaults);
-        for (int i = 0; i < args.length; i++) {
-            if (!defaults.containsKey(args[i]) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("unknown or incomplete option " + args[i] + "; known: " + defaults.keySet());
-            }
-            opts.put(args[i], Integer.parseInt(args[++i]));
-        }
-        return opts;
-    }
-
-    private static void createDatabases(HeliographConfig base, String database) throws Exception {
-        try (Connection pg = pg(base)) {
-            pg.createStatement().execute("CREATE DATABASE " + database);
-        }
-    }
-
-    private static void dropDatabases(HeliographConfig base, String database) {
-        try (Connection pg = pg(base);
-             Client ch = new Client.Builder().addEndpoint(base.clickhouse().url()).setUsername(base.clickhouse().user())
-                     .setPassword(base.clickhouse().password()).compressServerResponse(false).build()) {
-            pg.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-            ch.execute("DROP DATABASE IF EXISTS " + database).get(30, TimeUnit.SECONDS).close();
-        } catch (Exception e) {
-            System.err.println("bench: could not drop database " + database + ": " + e.getMessage());
-        }
-    }
-
-    private static Connection pg(HeliographConfig base) throws Exception {
-        HeliographConfig.Postgres p = base.postgres();
-        return DriverManager.getConnection("jdbc:postgresql://" + p.host() + ":" + p.port() + "/" + p.database(), p.user(), p.password());
     }
 }

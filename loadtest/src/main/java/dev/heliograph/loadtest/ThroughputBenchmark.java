@@ -97,13 +97,13 @@ public final class ThroughputBenchmark {
             throw new IllegalArgumentException("ThroughputBenchmark runs throughput or ceiling, not " + scenario);
         }
         Plan plan = Plan.of(options);
-        String loadBefore = loadAverage();
+        String loadBefore = HostLimits.loadAverage1m();
         try (Nginx nginx = Nginx.start()) {
             List<RateRamp.Step> steps = scenario.equals("throughput") ? ramp(nginx, plan) : List.of();
             Ceiling.Result ceiling = Ceiling.run(nginx, plan.ceilingS());
             BenchReport report = new BenchReport(scenario);
             report.add("machine: cores, load average (1 min) at start / end", Runtime.getRuntime().availableProcessors() + ", "
-                    + loadBefore + " / " + loadAverage());
+                    + loadBefore + " / " + HostLimits.loadAverage1m());
             if (scenario.equals("throughput")) {
                 ThroughputTable.addRamp(report, plan, steps);
             }
@@ -113,15 +113,6 @@ public final class ThroughputBenchmark {
                 ThroughputTable.addVerdicts(report, steps, ceiling);
             }
             return report;
-        }
-    }
-
-    /** The 1-minute load average from {@code /proc/loadavg} (other work on the machine skews every figure), or "?". */
-    static String loadAverage() {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (java.io.IOException | RuntimeException e) {
-            return "?";
         }
     }
 
