@@ -6,6 +6,7 @@ import dev.heliograph.controlplane.ControlPlane;
 import dev.heliograph.probe.codec.Json;
 import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.RegionId;
@@ -194,7 +195,8 @@ public final class ApiBenchmark {
             Instant started = end.minusSeconds(i);
             double totalMs = 5 + (i % 50);
             results.add(new CheckResult(UUID.randomUUID(), id, OrgId.DEFAULT, new RegionId(REGION), "bench", CheckKind.HTTP,
-                    started, started.plusMillis(3), i % 5 == 0 ? Status.DEGRADED : Status.UP, 200, "",
+                    started, started.plusMillis(3), i % 5 == 0 ? Status.DEGRADED : Status.UP,
+                    i % 5 == 0 ? Failure.SLOW : Failure.NONE, 200, "",
                     new PhaseTimings(0.1, 0.5, 0, totalMs - 1, totalMs)));
         }
         plane.batcher().offerAll(results).await(60, TimeUnit.SECONDS);

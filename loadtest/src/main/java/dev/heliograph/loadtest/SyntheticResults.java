@@ -2,6 +2,7 @@ package dev.heliograph.loadtest;
 
 import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.RegionId;
@@ -68,10 +69,16 @@ final class SyntheticResults {
             case DOWN -> "wanted 2xx, got 503";
             case ERROR -> "connect timed out after 5000 ms";
         };
+        Failure failure = switch (status) {
+            case UP -> Failure.NONE;
+            case DEGRADED -> Failure.SLOW;
+            case DOWN -> Failure.HTTP_STATUS;
+            case ERROR -> Failure.CONNECT_TIMEOUT;
+        };
         PhaseTimings timings = status == Status.ERROR ? new PhaseTimings(dns, 0, 0, 0, 5000) : new PhaseTimings(dns, connect, tls, ttfb, total);
         UUID id = new UUID(startedMs << 16 | 0x7000 | (i & 0xFFF), 0x8000_0000_0000_0000L | (i & 0x3FFF_FFFF_FFFF_FFFFL));
         return new CheckResult(id, targets[(int) (i % targets.length)], org, REGIONS[region], AGENTS[region], CheckKind.HTTP,
-                startedAt.minusMillis(mix >>> 57 & 0x3F), startedAt, status, httpStatus, error, timings);
+                startedAt.minusMillis(mix >>> 57 & 0x3F), startedAt, status, failure, httpStatus, error, timings);
     }
 
     private static long scramble(long i) {

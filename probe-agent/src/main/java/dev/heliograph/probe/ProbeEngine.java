@@ -1,12 +1,14 @@
 package dev.heliograph.probe;
 
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetId;
 import dev.heliograph.probe.EngineSettings.BreakerSettings;
 import dev.heliograph.probe.check.Check;
 import dev.heliograph.probe.check.CheckExecutors;
+import dev.heliograph.probe.check.Fault;
 import dev.heliograph.probe.check.HttpCheckExecutor;
 import dev.heliograph.probe.check.Outcome;
 import dev.heliograph.probe.check.TcpCheckExecutor;
@@ -146,7 +148,7 @@ public final class ProbeEngine {
                 .recover(failure -> {
                     LOG.error("probe failed on target {}", check.target().id(), failure);
                     String error = "probe failure: " + failure.getClass().getSimpleName();
-                    return Future.succeededFuture(Outcome.error(error, PhaseTimings.NONE)
+                    return Future.succeededFuture(Outcome.error(new Fault(Failure.INTERNAL, error), PhaseTimings.NONE)
                             .toResult(check, settings.agentId(), clock.instant()));
                 })
                 .onSuccess(metrics::counted);

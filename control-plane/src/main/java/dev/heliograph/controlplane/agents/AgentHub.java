@@ -764,9 +764,7 @@ public final class AgentHub implements AgentConnections {
         jobs.remove(jobId);
         vertx.cancelTimer(job.timer);
         // The agent redacts its results; the job's own spec is the second line.
-        return job.result.tryComplete(new CheckResult(result.resultId(), result.targetId(), result.orgId(), result.region(),
-                result.agentId(), result.kind(), result.scheduledAt(), result.startedAt(), result.status(), result.httpStatus(),
-                job.target.spec().redact(result.error()), result.timings()));
+        return job.result.tryComplete(result.withError(job.target.spec().redact(result.error())));
     }
 
     /** Hands queued jobs to agents of the region that hold a poll; {@code true} when any was handed out. */

@@ -409,9 +409,8 @@ public final class AgentServer extends VerticleBase {
             for (CheckResult r : results) {
                 PgTargetStore.Placement placement = known.get(r.targetId());
                 if (placement != null && placement.regions().contains(agent.region())) {
-                    accepted.add(new CheckResult(r.resultId(), r.targetId(), placement.org(), agent.region(),
-                            agent.id().toString(), r.kind(), r.scheduledAt(), r.startedAt(), r.status(), r.httpStatus(),
-                            hub.redact(r.targetId(), r.error()), r.timings()));
+                    accepted.add(r.placed(placement.org(), agent.region(), agent.id().toString())
+                            .withError(hub.redact(r.targetId(), r.error())));
                 }
             }
             return accepted;
@@ -437,9 +436,7 @@ public final class AgentServer extends VerticleBase {
         if (wire == null) {
             throw new ApiException(400, "INVALID_BATCH", "result is malformed");
         }
-        CheckResult result = new CheckResult(wire.resultId(), wire.targetId(), wire.orgId(), agent.region(),
-                agent.id().toString(), wire.kind(), wire.scheduledAt(), wire.startedAt(), wire.status(), wire.httpStatus(),
-                wire.error(), wire.timings());
+        CheckResult result = wire.placed(wire.orgId(), agent.region(), agent.id().toString());
         hub.heard(agent.id());
         if (hub.jobDone(agent.id(), ctx.pathParam("job"), result)) {
             ctx.response().setStatusCode(204).end();

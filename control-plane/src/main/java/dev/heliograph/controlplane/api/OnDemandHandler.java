@@ -167,9 +167,7 @@ public final class OnDemandHandler {
                 for (int i = 0; i < runs.size(); i++) {
                     CheckResult result = all.resultAt(i);
                     // The org comes from the target, whatever the agent reported.
-                    results.add(new CheckResult(result.resultId(), target.id(), target.orgId(), result.region(),
-                            result.agentId(), result.kind(), result.scheduledAt(), result.startedAt(), result.status(),
-                            result.httpStatus(), result.error(), result.timings()));
+                    results.add(result.placed(target.orgId(), result.region(), result.agentId()));
                 }
                 return results;
             });

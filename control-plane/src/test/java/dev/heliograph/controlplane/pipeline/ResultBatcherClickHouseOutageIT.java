@@ -16,6 +16,7 @@ import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
 import dev.heliograph.controlplane.storage.clickhouse.ClickHouseSql;
 import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.RegionId;
@@ -226,7 +227,7 @@ class ResultBatcherClickHouseOutageIT {
                 lastStartedAtMs = Math.max(lastStartedAtMs + 1, System.currentTimeMillis());
                 Instant at = Instant.ofEpochMilli(lastStartedAtMs);
                 CheckResult result = new CheckResult(Uuid7.next(), target, OrgId.DEFAULT, new RegionId("local"), "test",
-                        CheckKind.HTTP, at, at, Status.UP, 200, "", new PhaseTimings(1.5, 2.5, 0, 10.25, 15.75));
+                        CheckKind.HTTP, at, at, Status.UP, Failure.NONE, 200, "", new PhaseTimings(1.5, 2.5, 0, 10.25, 15.75));
                 fed.incrementAndGet();
                 if (batcher.offer(result)) {
                     lastAcceptedAtMs = lastStartedAtMs;

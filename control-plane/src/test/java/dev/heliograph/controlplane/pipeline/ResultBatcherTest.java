@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.RegionId;
@@ -39,7 +40,7 @@ class ResultBatcherTest {
     private CheckResult result() {
         Instant now = Instant.now();
         return new CheckResult(Uuid7.next(), target, OrgId.DEFAULT, new RegionId("local"), "test", CheckKind.HTTP, now, now,
-                Status.UP, 200, "", PhaseTimings.NONE);
+                Status.UP, Failure.NONE, 200, "", PhaseTimings.NONE);
     }
 
     private ResultBatcher deploy(BatchWriter writer, int capacity, int flushSize, Duration interval) throws Exception {
@@ -142,7 +143,7 @@ class ResultBatcherTest {
 
     private CheckResult planned(Instant scheduledAt, PhaseTimings timings) {
         return new CheckResult(Uuid7.next(), target, OrgId.DEFAULT, new RegionId("local"), "test", CheckKind.HTTP,
-                scheduledAt, scheduledAt, Status.UP, 200, "", timings);
+                scheduledAt, scheduledAt, Status.UP, Failure.NONE, 200, "", timings);
     }
 
     @Test
@@ -179,7 +180,7 @@ class ResultBatcherTest {
         batcher.bindTo(registry);
         batcher.offer(planned(planned, new PhaseTimings(0, 1, 0, 2, 4)));
         CheckResult agents = new CheckResult(Uuid7.next(), target, OrgId.DEFAULT, new RegionId("eu"), "agent-1", CheckKind.HTTP,
-                planned, planned, Status.UP, 200, "", PhaseTimings.NONE);
+                planned, planned, Status.UP, Failure.NONE, 200, "", PhaseTimings.NONE);
         assertThat(batcher.offer(agents)).isTrue(); // an agent's check-now result: stored, not timed
         assertThat(batcher.offer(planned(planned, PhaseTimings.NONE))).isFalse(); // the queue is full: dropped, not timed
         io.micrometer.core.instrument.Timer overhead = registry.get("heliograph.result.overhead").timer();

@@ -12,6 +12,7 @@ import dev.heliograph.controlplane.storage.clickhouse.ResultPage;
 import dev.heliograph.controlplane.storage.clickhouse.TargetStats;
 import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.RegionId;
@@ -57,7 +58,7 @@ class ClickHouseResultStoreIT {
         for (int i = 0; i < count; i++) {
             Instant at = first.plusMillis(i * 1000L);
             results.add(new CheckResult(Uuid7.at(at.toEpochMilli()), target, OrgId.DEFAULT, new RegionId("local"), "test",
-                    CheckKind.HTTP, at.minusMillis(3), at, status, status == Status.UP ? 200 : 503,
+                    CheckKind.HTTP, at.minusMillis(3), at, status, status == Status.UP || status == Status.DEGRADED ? Failure.NONE : Failure.INTERNAL, status == Status.UP ? 200 : 503,
                     status == Status.UP ? "" : "wanted 2xx, got 503", new PhaseTimings(0.5, 1.5, 0, 2.5, 10 + i)));
         }
         return results;
@@ -126,7 +127,7 @@ class ClickHouseResultStoreIT {
             Instant at = first.plusMillis(i * 1000L);
             Status status = Status.values()[i % Status.values().length];
             written.add(new CheckResult(Uuid7.at(at.toEpochMilli()), target, OrgId.DEFAULT, new RegionId("region-" + i),
-                    "agent " + nasty.get(i), i % 2 == 0 ? CheckKind.HTTP : CheckKind.TCP, at.minusMillis(i), at, status,
+                    "agent " + nasty.get(i), i % 2 == 0 ? CheckKind.HTTP : CheckKind.TCP, at.minusMillis(i), at, status, status == Status.UP || status == Status.DEGRADED ? Failure.NONE : Failure.INTERNAL,
                     i * 100, nasty.get(i), new PhaseTimings(0.25, 1.5, 2.75, 3.0, 1234.5)));
         }
         store.insert(written).await(30, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.heliograph.probe.check;
 
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.Status;
 import io.vertx.core.Context;
@@ -11,9 +12,9 @@ import java.util.function.Consumer;
 
 /**
  * One run of one check: its one-shot outcome, the check's timeout timer, the socket open now and
- * the phase times so far (ms). The first {@link #finish} decides the outcome, cancels the timer and
+ * the phase times so far (ms). The first {@link #succeed} or {@link #fail} decides the outcome, cancels the timer and
  * closes the socket; later calls are ignored. When the timeout passes first, the outcome is
- * {@code down} with {@code "timeout after N ms"}. Not thread-safe: use it on {@link #context()}.
+ * {@code down}, {@code timeout}, {@code "timeout after N ms"}. Not thread-safe: use it on {@link #context()}.
  */
 final class CheckRun {
     private final Vertx vertx;
@@ -34,7 +35,7 @@ final class CheckRun {
 
     /** Arms the timeout timer, then calls {@code body} with this run; call it on {@link #context()}. */
     void start(Consumer<CheckRun> body) {
-        timer = vertx.setTimer(timeoutMs, id -> finish(Status.DOWN, 0, CheckFailures.timeout(timeoutMs)));
+        timer = vertx.setTimer(timeoutMs, id -> fail(Status.DOWN, 0, CheckFailures.timeout(timeoutMs)));
         body.accept(this);
     }
 
@@ -76,7 +77,7 @@ final class CheckRun {
         timings = timings.plus(phase);
     }
 
-    /** Makes {@code socket} the one {@link #finish} closes. */
+    /** Makes {@code socket} the one a decided outcome closes. */
     void attach(NetSocket socket) {
         this.socket = socket;
     }
@@ -89,13 +90,21 @@ final class CheckRun {
         }
     }
 
+    /** Decides an {@code up} outcome, unless already decided ({@code httpStatus} 0 when none was read). */
+    void succeed(int httpStatus) {
+        decide(new Outcome(Status.UP, Failure.NONE, httpStatus, "", timings.withTotal(elapsedMs())));
+    }
+
     /**
-     * Decides the outcome, unless already decided: {@code httpStatus} 0 when none was read,
-     * {@code error} empty when up; the times so far with {@code total_ms} as of now.
+     * Decides a failed outcome ({@code down}, {@code degraded} or {@code error}), unless already
+     * decided: {@code httpStatus} 0 when none was read; the times so far with {@code total_ms} as of now.
      */
-    void finish(Status status, int httpStatus, String error) {
-        PhaseTimings all = timings.withTotal(elapsedMs());
-        if (outcome.tryComplete(new Outcome(status, httpStatus, error, all))) {
+    void fail(Status status, int httpStatus, Fault fault) {
+        decide(new Outcome(status, fault.failure(), httpStatus, fault.error(), timings.withTotal(elapsedMs())));
+    }
+
+    private void decide(Outcome decided) {
+        if (outcome.tryComplete(decided)) {
             vertx.cancelTimer(timer);
             closeSocket();
         }

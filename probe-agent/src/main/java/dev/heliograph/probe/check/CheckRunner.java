@@ -1,6 +1,7 @@
 package dev.heliograph.probe.check;
 
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.Status;
 import dev.heliograph.probe.net.AddressGuard;
@@ -80,7 +81,7 @@ final class CheckRunner {
                 return end(run, Status.DOWN, CheckFailures.dnsFailure(host, resolved.cause()));
             }
             Optional<String> refusal = guard.get().refusal(resolved.result());
-            return refusal.isPresent() ? end(run, Status.ERROR, "blocked by SSRF guard: " + refusal.get())
+            return refusal.isPresent() ? end(run, Status.ERROR, new Fault(Failure.BLOCKED_SSRF, "blocked by SSRF guard: " + refusal.get()))
                     : open(run, resolved.result(), port);
         });
     }
@@ -96,7 +97,7 @@ final class CheckRunner {
         long connectStart = System.nanoTime();
         return client.connect(options).transform(connected -> {
             if (connected.failed()) {
-                return end(run, Status.DOWN, CheckFailures.networkFailure(connected.cause(), run.timeoutMs()));
+                return end(run, Status.DOWN, CheckFailures.networkFailure(connected.cause(), run.timeoutMs(), true));
             } else if (run.done()) {
                 connected.result().close();
                 return Future.failedFuture(FINISHED);
@@ -107,8 +108,8 @@ final class CheckRunner {
         });
     }
 
-    private static Future<NetSocket> end(CheckRun run, Status status, String error) {
-        run.finish(status, 0, error);
-        return Future.failedFuture(error);
+    private static Future<NetSocket> end(CheckRun run, Status status, Fault fault) {
+        run.fail(status, 0, fault);
+        return Future.failedFuture(fault.error());
     }
 }

@@ -1,6 +1,7 @@
 package dev.heliograph.probe.check;
 
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.HttpSpec;
 import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.Status;
@@ -83,7 +84,7 @@ public final class HttpCheckExecutor implements CheckExecutor {
 
         void start(Request first) {
             if (first.uri() == null || first.uri().getHost() == null) {
-                run.finish(Status.ERROR, 0, "invalid url " + CheckFailures.quote(String.valueOf(spec.url())));
+                run.fail(Status.ERROR, 0, new Fault(Failure.INVALID_SPEC, "invalid url " + CheckFailures.quote(String.valueOf(spec.url()))));
             } else {
                 hop(first, 0);
             }
@@ -105,7 +106,7 @@ public final class HttpCheckExecutor implements CheckExecutor {
             }
             run.add(new PhaseTimings(0, 0, exchange.tlsMs(), exchange.ttfbMs(), 0));
             if (answer.failed()) {
-                run.finish(Status.DOWN, exchange.status(), describe(answer.cause(), run.timeoutMs()));
+                run.fail(Status.DOWN, exchange.status(), describe(answer.cause(), run.timeoutMs()));
                 return;
             }
             Response response = answer.result();
@@ -119,7 +120,7 @@ public final class HttpCheckExecutor implements CheckExecutor {
 
         void redirect(Request request, Response response, int redirects) {
             if (redirects >= spec.maxRedirects()) {
-                run.finish(Status.DOWN, response.status(), "too many redirects (max " + spec.maxRedirects() + ")");
+                run.fail(Status.DOWN, response.status(), new Fault(Failure.REDIRECT, "too many redirects (max " + spec.maxRedirects() + ")"));
                 return;
             }
             URI next = null;
@@ -132,12 +133,13 @@ public final class HttpCheckExecutor implements CheckExecutor {
             if (!(scheme.equals("http") || scheme.equals("https")) || next.getHost() == null) {
                 // Redacted before quote() cuts it: a server may reflect credentials, and a cut secret no longer matches.
                 String location = CheckFailures.quote(spec.redact(response.location()));
-                run.finish(Status.DOWN, response.status(), "cannot follow redirect to " + location);
+                run.fail(Status.DOWN, response.status(), new Fault(Failure.REDIRECT, "cannot follow redirect to " + location));
                 return;
             }
             Request following = redirected(spec, request, response.status(), next);
             if (following == null) {
-                run.finish(Status.DOWN, response.status(), "will not send the secret body to another origin on a redirect");
+                run.fail(Status.DOWN, response.status(), new Fault(Failure.REDIRECT,
+                        "will not send the secret body to another origin on a redirect"));
                 return;
             }
             hop(following, redirects + 1);
@@ -147,16 +149,16 @@ public final class HttpCheckExecutor implements CheckExecutor {
             int code = response.status();
             String needle = spec.bodyContains();
             if (!spec.acceptsStatus(code)) {
-                run.finish(Status.DOWN, code, "wanted " + String.join(",", spec.expectedStatus()) + ", got " + code);
+                run.fail(Status.DOWN, code, new Fault(Failure.HTTP_STATUS, "wanted " + String.join(",", spec.expectedStatus()) + ", got " + code));
             } else if (needle != null && !new String(response.body(), StandardCharsets.UTF_8).contains(needle)) {
-                run.finish(Status.DOWN, code, "body does not contain " + CheckFailures.quote(needle));
+                run.fail(Status.DOWN, code, new Fault(Failure.BODY_MISMATCH, "body does not contain " + CheckFailures.quote(needle)));
             } else {
                 double totalMs = run.elapsedMs();
                 Integer slowMs = spec.degradedAfterMs();
                 if (slowMs != null && totalMs > slowMs) {
-                    run.finish(Status.DEGRADED, code, "slow: " + Math.round(totalMs) + " ms > " + slowMs + " ms");
+                    run.fail(Status.DEGRADED, code, new Fault(Failure.SLOW, "slow: " + Math.round(totalMs) + " ms > " + slowMs + " ms"));
                 } else {
-                    run.finish(Status.UP, code, "");
+                    run.succeed(code);
                 }
             }
         }
@@ -187,15 +189,15 @@ public final class HttpCheckExecutor implements CheckExecutor {
         return new Request(method, next, headers, request.body());
     }
 
-    private static String describe(Throwable failure, long timeoutMs) {
-        if (failure instanceof ExchangeFailure) {
-            return failure.getMessage();
+    private static Fault describe(Throwable failure, long timeoutMs) {
+        if (failure instanceof ExchangeFailure exchange) {
+            return exchange.fault();
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SSLException) {
-                return "tls: " + HttpExchange.tlsReason(t);
+                return new Fault(Failure.TLS_HANDSHAKE, "tls: " + HttpExchange.tlsReason(t));
             }
         }
-        return CheckFailures.networkFailure(failure, timeoutMs);
+        return CheckFailures.networkFailure(failure, timeoutMs, false);
     }
 }

@@ -1,5 +1,6 @@
 package dev.heliograph.probe.check;
 
+import dev.heliograph.domain.Failure;
 import dev.heliograph.probe.net.NameResolver;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -77,8 +78,16 @@ final class HttpExchange {
 
     /** The server answered nothing usable; the message is meant for an operator. */
     static final class ExchangeFailure extends Exception {
-        ExchangeFailure(String message) {
+        private final transient Fault fault;
+
+        ExchangeFailure(Failure failure, String message) {
             super(message, null, false, false);
+            this.fault = new Fault(failure, message);
+        }
+
+        /** The typed reason and its text. */
+        Fault fault() {
+            return fault;
         }
     }
 
@@ -175,7 +184,7 @@ final class HttpExchange {
 
     private void start(SslContext tls, Request request) {
         socket.exceptionHandler(result::tryFail);
-        socket.closeHandler(v -> result.tryFail(new ExchangeFailure(status == 0
+        socket.closeHandler(v -> result.tryFail(new ExchangeFailure(Failure.CONNECTION_RESET, status == 0
                 ? "connection closed before response" : "connection closed during response body")));
         socket.messageHandler(this::onMessage);
         if (tls == null) {
@@ -225,7 +234,7 @@ final class HttpExchange {
         try {
             netty = toNetty(request);
         } catch (IllegalArgumentException e) { // a header Netty refuses to send
-            result.tryFail(new ExchangeFailure("invalid request: " + e.getMessage()));
+            result.tryFail(new ExchangeFailure(Failure.INVALID_SPEC, "invalid request: " + e.getMessage()));
             return;
         }
         sentNanos = System.nanoTime();
@@ -262,7 +271,7 @@ final class HttpExchange {
                 ttfbMs = (System.nanoTime() - sentNanos) / 1e6;
             }
             if (object.decoderResult().isFailure()) {
-                result.tryFail(new ExchangeFailure("invalid response: " + object.decoderResult().cause().getMessage()));
+                result.tryFail(new ExchangeFailure(Failure.INVALID_RESPONSE, "invalid response: " + object.decoderResult().cause().getMessage()));
                 return;
             }
             if (object instanceof HttpResponse response) {

@@ -1,6 +1,7 @@
 package dev.heliograph.probe.check;
 
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.Status;
 import dev.heliograph.domain.TcpSpec;
@@ -66,7 +67,7 @@ public final class TcpCheckExecutor implements CheckExecutor {
         }
 
         void converse(NetSocket socket) {
-            socket.exceptionHandler(e -> down(CheckFailures.networkFailure(e, run.timeoutMs())));
+            socket.exceptionHandler(e -> down(CheckFailures.networkFailure(e, run.timeoutMs(), false)));
             sentNanos = System.nanoTime();
             if (spec.expect() != null) {
                 socket.handler(this::onData);
@@ -75,9 +76,9 @@ public final class TcpCheckExecutor implements CheckExecutor {
             Future<Void> written = spec.send() == null ? Future.succeededFuture() : socket.write(spec.send());
             written.onComplete(done -> {
                 if (done.failed()) {
-                    down(CheckFailures.networkFailure(done.cause(), run.timeoutMs()));
+                    down(CheckFailures.networkFailure(done.cause(), run.timeoutMs(), false));
                 } else if (spec.expect() == null) {
-                    run.finish(Status.UP, 0, "");
+                    run.succeed(0);
                 }
             });
         }
@@ -90,18 +91,18 @@ public final class TcpCheckExecutor implements CheckExecutor {
             int from = Math.max(0, received.length() - needle.length + 1);
             received.appendBuffer(data, 0, Math.min(data.length(), READ_LIMIT - received.length()));
             if (indexOf(received, needle, from) >= 0) {
-                run.finish(Status.UP, 0, "");
+                run.succeed(0);
             } else if (received.length() >= READ_LIMIT) {
                 down(notReceived());
             }
         }
 
-        String notReceived() {
-            return "expected " + CheckFailures.quote(spec.expect()) + " not received";
+        Fault notReceived() {
+            return new Fault(Failure.TCP_EXPECT, "expected " + CheckFailures.quote(spec.expect()) + " not received");
         }
 
-        void down(String error) {
-            run.finish(Status.DOWN, 0, error);
+        void down(Fault fault) {
+            run.fail(Status.DOWN, 0, fault);
         }
     }
 

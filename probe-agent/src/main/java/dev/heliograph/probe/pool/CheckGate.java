@@ -3,10 +3,12 @@ package dev.heliograph.probe.pool;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.Status;
 import dev.heliograph.domain.TargetId;
 import dev.heliograph.probe.check.Check;
+import dev.heliograph.probe.check.Fault;
 import dev.heliograph.probe.check.Outcome;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -84,13 +86,13 @@ public final class CheckGate {
         CircuitBreaker breaker = breakers.forHost(key.get().host());
         if (!breaker.tryAcquirePermission()) {
             Status last = Optional.ofNullable(verdicts.getIfPresent(check.target().id())).orElse(Status.DOWN);
-            return Future.succeededFuture(stamp(check, new Outcome(last, 0, CIRCUIT_OPEN, PhaseTimings.NONE)));
+            return Future.succeededFuture(stamp(check, new Outcome(last, Failure.CIRCUIT_OPEN, 0, CIRCUIT_OPEN, PhaseTimings.NONE)));
         }
         Bulkhead bulkhead = bulkheads.forKey(check.target().orgId(), key.get());
         if (!bulkhead.tryAcquirePermission()) {
             breaker.releasePermission();
             onThrottled.run();
-            return Future.succeededFuture(stamp(check, new Outcome(Status.DEGRADED, 0, THROTTLED, PhaseTimings.NONE)));
+            return Future.succeededFuture(stamp(check, new Outcome(Status.DEGRADED, Failure.THROTTLED, 0, THROTTLED, PhaseTimings.NONE)));
         }
         long startNanos = System.nanoTime();
         return pool.submit(execution, () -> saturated(check)).andThen(done -> {
@@ -137,9 +139,9 @@ public final class CheckGate {
 
     /**
      * Whether a check says the host itself is failing: no answer at all (name, connect, TLS,
-     * timeout, reset) or an HTTP 5xx. A tenant's own assertion failing ("wanted 2xx, got 404",
-     * missing body text, a TCP answer without the expected text) says nothing about the host, and
-     * the breaker is shared by every tenant of that host, so it must not open on it.
+     * timeout, reset; {@link Failure#hostLevel()}) or an HTTP 5xx. A tenant's own assertion failing
+     * ("wanted 2xx, got 404", missing body text, a TCP answer without the expected text) says nothing
+     * about the host, and the breaker is shared by every tenant of that host, so it must not open on it.
      */
     static boolean hostFailed(CheckResult result) {
         if (result.status() != Status.DOWN) {
@@ -148,11 +150,11 @@ public final class CheckGate {
         if (result.httpStatus() != 0) {
             return result.httpStatus() >= 500;
         }
-        return !result.error().startsWith("expected ");
+        return result.failure().hostLevel();
     }
 
     private CheckResult saturated(Check check) {
-        return stamp(check, Outcome.error("pool saturated", PhaseTimings.NONE));
+        return stamp(check, Outcome.error(new Fault(Failure.POOL_SATURATED, "pool saturated"), PhaseTimings.NONE));
     }
 
     private CheckResult stamp(Check check, Outcome outcome) {

@@ -2,6 +2,7 @@ package dev.heliograph.probe.agent;
 
 import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.RegionId;
@@ -28,7 +29,7 @@ final class AgentTestKit {
     static CheckResult result(int marker) {
         Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
         return new CheckResult(Uuid7.next(), TARGET, OrgId.DEFAULT, REGION, "agent-1", CheckKind.HTTP, now, now,
-                Status.UP, marker, "", new PhaseTimings(1, 2, 3, 4, 10));
+                Status.UP, Failure.NONE, marker, "", new PhaseTimings(1, 2, 3, 4, 10));
     }
 
     /** Results with markers {@code from..to}. */

@@ -3,6 +3,7 @@ package dev.heliograph.probe.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.HttpSpec;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.RegionId;
@@ -114,20 +115,21 @@ class HttpCheckExecutorTest {
 
     @ParameterizedTest(name = "{0} with expected_status {1} is {2} \"{3}\"")
     @CsvSource(delimiter = ';', value = {
-        "200;  2xx;      UP;   ''",
-        "404;  2xx;      DOWN; wanted 2xx, got 404",
-        "500;  2xx;      DOWN; wanted 2xx, got 500",
-        "503;  200|204;  DOWN; 'wanted 200,204, got 503'",
-        "404;  404;      UP;   ''",
-        "418;  400-499;  UP;   ''",
+        "200;  2xx;      UP;   '';                          NONE",
+        "404;  2xx;      DOWN; wanted 2xx, got 404;         HTTP_STATUS",
+        "500;  2xx;      DOWN; wanted 2xx, got 500;         HTTP_STATUS",
+        "503;  200|204;  DOWN; 'wanted 200,204, got 503';   HTTP_STATUS",
+        "404;  404;      UP;   '';                          NONE",
+        "418;  400-499;  UP;   '';                          NONE",
     })
-    void judgesTheStatusCode(int code, String expected, Status status, String error) {
+    void judgesTheStatusCode(int code, String expected, Status status, String error, Failure failure) {
         HttpSpec spec = new HttpSpec(null, url("/status/" + code), null, null, Arrays.asList(expected.split("\\|")),
                 null, null, null, null, null);
 
         CheckResult result = run(spec, 2_000);
 
         assertThat(result.status()).isEqualTo(status);
+        assertThat(result.failure()).isEqualTo(failure);
         assertThat(result.error()).isEqualTo(error);
         assertThat(result.httpStatus()).isEqualTo(code);
     }
@@ -167,6 +169,7 @@ class HttpCheckExecutorTest {
         CheckResult result = run(spec, 2_000);
 
         assertThat(result.status()).isEqualTo(status);
+        assertThat(result.failure()).isEqualTo(status == Status.UP ? Failure.NONE : Failure.BODY_MISMATCH);
         assertThat(result.error()).isEqualTo(error);
     }
 
@@ -187,6 +190,7 @@ class HttpCheckExecutorTest {
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(result.status()).isEqualTo(Status.DOWN);
         assertThat(result.error()).isEqualTo("timeout after 300 ms");
+        assertThat(result.failure()).isEqualTo(Failure.TIMEOUT);
         assertThat(elapsedMs).isBetween(290L, 800L);
         assertThat(result.timings().totalMs()).isBetween(290.0, 800.0);
     }
@@ -199,15 +203,16 @@ class HttpCheckExecutorTest {
 
         assertThat(result.status()).isEqualTo(Status.DEGRADED);
         assertThat(result.error()).matches("slow: \\d+ ms > 50 ms");
+        assertThat(result.failure()).isEqualTo(Failure.SLOW);
     }
 
     @ParameterizedTest(name = "{0} is down with \"{1}\"")
     @CsvSource(delimiter = ';', value = {
-        "refused;  connection refused",
-        "reset;    connection reset",
-        "hang-up;  connection closed before response",
+        "refused;  connection refused;                 CONNECT_REFUSED",
+        "reset;    connection reset;                   CONNECTION_RESET",
+        "hang-up;  connection closed before response;  CONNECTION_RESET",
     })
-    void brokenConnectionsAreDown(String kind, String error) throws IOException {
+    void brokenConnectionsAreDown(String kind, String error, Failure failure) throws IOException {
         int target = switch (kind) {
             case "refused" -> closedPort();
             case "reset" -> resetting.getLocalPort();
@@ -218,6 +223,8 @@ class HttpCheckExecutorTest {
 
         assertThat(result.status()).isEqualTo(Status.DOWN);
         assertThat(result.error()).isEqualTo(error);
+        assertThat(result.failure()).isEqualTo(failure);
+        assertThat(result.failure().hostLevel()).isTrue();
         assertThat(result.httpStatus()).isZero();
     }
 
@@ -239,6 +246,7 @@ class HttpCheckExecutorTest {
         assertThat(result.status()).isEqualTo(Status.DOWN);
         assertThat(result.httpStatus()).isEqualTo(302);
         assertThat(result.error()).isEqualTo("too many redirects (max 3)");
+        assertThat(result.failure()).isEqualTo(Failure.REDIRECT);
     }
 
     @Test
@@ -300,6 +308,7 @@ class HttpCheckExecutorTest {
 
         assertThat(result.status()).isEqualTo(status);
         assertThat(result.error()).isEqualTo(error);
+        assertThat(result.failure()).isEqualTo(status == Status.UP ? Failure.NONE : Failure.TLS_HANDSHAKE);
         assertThat(result.timings().tlsMs()).isPositive();
         if (status == Status.UP) {
             assertThat(result.timings().ttfbMs()).isPositive();
@@ -322,6 +331,8 @@ class HttpCheckExecutorTest {
 
         assertThat(result.status()).isEqualTo(Status.ERROR);
         assertThat(result.error()).startsWith("blocked by SSRF guard: loopback address 127.0.0.1");
+        assertThat(result.failure()).isEqualTo(Failure.BLOCKED_SSRF);
+        assertThat(result.failure().configuration()).isTrue();
         await(guarded.close());
     }
 

@@ -5,6 +5,7 @@ import static dev.heliograph.probe.check.HttpCheckExecutorTest.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.Status;
 import dev.heliograph.domain.TcpSpec;
 import dev.heliograph.probe.net.AddressGuard;
@@ -67,6 +68,7 @@ class TcpCheckExecutorTest {
 
         assertThat(result.status()).isEqualTo(Status.DOWN);
         assertThat(result.error()).isEqualTo("connection refused");
+        assertThat(result.failure()).isEqualTo(Failure.CONNECT_REFUSED);
     }
 
     @ParameterizedTest(name = "{0} sending \"{1}\" and expecting \"{2}\" is {3} \"{4}\"")
@@ -79,6 +81,7 @@ class TcpCheckExecutorTest {
         "echo;     PING;  PONG;   DOWN; timeout after 400 ms",
     })
     void comparesWhatIsReadWithExpect(String server, String send, String expect, Status status, String error) {
+        Failure failure = status == Status.UP ? Failure.NONE : error.startsWith("timeout") ? Failure.TIMEOUT : Failure.TCP_EXPECT;
         String host = server.equals("localhost") ? "localhost" : "127.0.0.1";
         int port = server.equals("greeter") ? greeterPort : echoPort;
 
@@ -86,6 +89,7 @@ class TcpCheckExecutorTest {
 
         assertThat(result.status()).isEqualTo(status);
         assertThat(result.error()).isEqualTo(error);
+        assertThat(result.failure()).isEqualTo(failure);
         if (expect != null && status == Status.UP) {
             assertThat(result.timings().ttfbMs()).isPositive();
         }

@@ -4,6 +4,7 @@ import com.clickhouse.data.ClickHouseFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.RegionId;
@@ -201,6 +202,16 @@ public final class ResultRows {
         }
     }
 
+    /**
+     * The failure of a stored result: {@code check_results} has no failure column yet (ClickHouse 18.16
+     * cannot add one idempotently; it comes with the typed-failure work of the results API), so a row
+     * read back is {@code none} when up or degraded and {@code internal} (unknown) otherwise. Nothing
+     * decides on it: the incident rules see results as they arrive, never read back.
+     */
+    private static Failure storedFailure(Status status) {
+        return status == Status.UP || status == Status.DEGRADED ? Failure.NONE : Failure.INTERNAL;
+    }
+
     /** A row read as JSONEachRow (the columns of {@code ClickHouseResultStore.results}) of {@code org}'s {@code target}. */
     static CheckResult decode(JsonNode row, OrgId org, TargetId target) {
         return new CheckResult(
@@ -209,7 +220,8 @@ public final class ResultRows {
                 CheckKind.fromWire(row.path("kind").asText()),
                 Instant.ofEpochMilli(row.path("scheduled_at_ms").asLong()),
                 Instant.ofEpochMilli(row.path("started_at_ms").asLong()),
-                Status.fromWire(row.path("status").asText()), row.path("http_status").asInt(),
+                Status.fromWire(row.path("status").asText()), storedFailure(Status.fromWire(row.path("status").asText())),
+                row.path("http_status").asInt(),
                 row.path("error").asText(),
                 new PhaseTimings(row.path("dns_ms").asDouble(), row.path("connect_ms").asDouble(),
                         row.path("tls_ms").asDouble(), row.path("ttfb_ms").asDouble(), row.path("total_ms").asDouble()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.PhaseTimings;
 import dev.heliograph.domain.RegionId;
@@ -27,7 +28,7 @@ class ResultRowsTest {
     private static CheckResult result(String agent, Status status, String error) {
         Instant started = Instant.ofEpochMilli(1_733_000_000_123L);
         return new CheckResult(ID, TARGET, OrgId.DEFAULT, new RegionId("eu-west"), agent, CheckKind.TCP,
-                started.minusMillis(7), started, status, 503, error, new PhaseTimings(0.5, 1.25, 0, 3.5, 12.75));
+                started.minusMillis(7), started, status, status == Status.UP || status == Status.DEGRADED ? Failure.NONE : Failure.INTERNAL, 503, error, new PhaseTimings(0.5, 1.25, 0, 3.5, 12.75));
     }
 
     /** The row as the format describes it, written independently with a ByteBuffer. */
