@@ -16,7 +16,8 @@ import java.util.Locale;
  */
 public record HeliographConfig(Api api, Control control, Postgres postgres, ClickHouse clickhouse, Scheduler scheduler,
                                Pool pool, Breaker breaker, Bulkhead bulkhead, Probe probe, Batcher batcher,
-                               Agents agents, Shutdown shutdown, Log log, Secret secret, Tls tls) {
+                               Agents agents, Shutdown shutdown, Log log, Secret secret, Tls tls, Incidents incidents,
+                               Alerting alerting) {
 
     /**
      * REST API listener. {@code port} 0 picks a free port. {@code max_body_bytes}: request body limit.
@@ -178,6 +179,34 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
         }
     }
 
+    /**
+     * The incident rules that are not per target. Flapping: more than {@code flap_transitions} verdict
+     * changes of a target within {@code flap_window_s} send one {@code flapping} notification, then
+     * nothing more about it until it has been stable for {@code flap_window_s}. Grouping: when at
+     * least {@code group_threshold} targets sharing a tag (or a region) go down (or recover) within
+     * {@code group_window_s}, the rest of them in that window go to a channel as one grouped
+     * notification, collected for {@code group_wait_s} before it is sent ({@code group_threshold} 0
+     * turns grouping off). {@code confirm}: a first failure in one region asks the target's other
+     * regions for an on-demand check at once; at most {@code max_confirmations} run at a time.
+     */
+    public record Incidents(int flapTransitions, int flapWindowS, int groupThreshold, int groupWindowS, int groupWaitS,
+                            boolean confirm, int maxConfirmations) {
+    }
+
+    /**
+     * Notification delivery. A failed delivery is retried after an exponential, randomised backoff
+     * from {@code retry_initial_ms} (doubling, at most {@code retry_max_ms}); a notification not
+     * delivered within {@code dead_letter_after_s} of its creation is given up (dead letter).
+     * {@code timeout_ms}: one delivery attempt; {@code max_in_flight}: deliveries at once;
+     * {@code poll_interval_ms}: how often the outbox is read when nothing woke the sender;
+     * {@code alertmanager_resend_s}: how often an open incident is re-sent to Alertmanager channels
+     * (each alert's {@code endsAt} lease is three times that); {@code public_url}: the base of links
+     * in notifications (blank = the API's own address).
+     */
+    public record Alerting(int retryInitialMs, int retryMaxMs, int deadLetterAfterS, int timeoutMs, int maxInFlight,
+                           int pollIntervalMs, int alertmanagerResendS, String publicUrl) {
+    }
+
     /** Defaults for every key. */
     public static HeliographConfig defaults() {
         return new HeliographConfig(
@@ -195,7 +224,9 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
                 new Shutdown(10),
                 new Log("info", "auto"),
                 new Secret("", ""),
-                new Tls(Tls.SELF_SIGNED, ".data/tls", List.of("localhost", "127.0.0.1", "::1"), "", "", "", false));
+                new Tls(Tls.SELF_SIGNED, ".data/tls", List.of("localhost", "127.0.0.1", "::1"), "", "", "", false),
+                new Incidents(4, 900, 5, 60, 10, true, 200),
+                new Alerting(1_000, 300_000, 86_400, 10_000, 16, 1_000, 60, ""));
     }
 
     /** Every problem with this configuration, one message per bad key; empty when valid. */
@@ -274,6 +305,24 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
         }
         range(errors, "shutdown.timeout_s", shutdown.timeoutS, 2, 600);
         validateTls(errors);
+        range(errors, "incidents.flap_transitions", incidents.flapTransitions, 2, 1000);
+        range(errors, "incidents.flap_window_s", incidents.flapWindowS, 10, 86_400);
+        if (incidents.groupThreshold != 0) {
+            range(errors, "incidents.group_threshold", incidents.groupThreshold, 2, 100_000);
+        }
+        range(errors, "incidents.group_window_s", incidents.groupWindowS, 1, 3600);
+        range(errors, "incidents.group_wait_s", incidents.groupWaitS, 0, 600);
+        range(errors, "incidents.max_confirmations", incidents.maxConfirmations, 1, 100_000);
+        range(errors, "alerting.retry_initial_ms", alerting.retryInitialMs, 10, 600_000);
+        range(errors, "alerting.retry_max_ms", alerting.retryMaxMs, Math.max(10, alerting.retryInitialMs), 86_400_000);
+        range(errors, "alerting.dead_letter_after_s", alerting.deadLetterAfterS, 1, 30 * 86_400);
+        range(errors, "alerting.timeout_ms", alerting.timeoutMs, 100, 300_000);
+        range(errors, "alerting.max_in_flight", alerting.maxInFlight, 1, 1000);
+        range(errors, "alerting.poll_interval_ms", alerting.pollIntervalMs, 10, 60_000);
+        range(errors, "alerting.alertmanager_resend_s", alerting.alertmanagerResendS, 5, 3600);
+        if (!isBlank(alerting.publicUrl) && !alerting.publicUrl.matches("https?://[^\\s/]+(/\\S*)?")) {
+            errors.add("alerting.public_url must be blank or an http:// or https:// URL");
+        }
         secretKey(errors, "secret.key", secret.key);
         secretKey(errors, "secret.previous_key", secret.previousKey);
         if (isBlank(secret.key) && !isBlank(secret.previousKey)) {

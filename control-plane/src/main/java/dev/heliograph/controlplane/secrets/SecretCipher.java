@@ -8,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.UUID;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -59,13 +60,23 @@ public final class SecretCipher {
      * @throws SecretKeyException when no key is set
      */
     public String encrypt(TargetId id, String plaintext) {
+        return encrypt(id.value(), plaintext);
+    }
+
+    /**
+     * The text form of {@code plaintext} (UTF-8) encrypted for the row {@code owner} (a target's or an
+     * alert channel's id, the associated data: a ciphertext moved to another row does not decrypt).
+     *
+     * @throws SecretKeyException when no key is set
+     */
+    public String encrypt(UUID owner, String plaintext) {
         if (key == null) {
             throw SecretKeyException.missing();
         }
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
-            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, key, nonce, id);
+            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, key, nonce, owner);
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             byte[] out = ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
             return VERSION + Base64.getEncoder().encodeToString(out);
@@ -82,6 +93,16 @@ public final class SecretCipher {
      *     target's ciphertext, or a damaged one)
      */
     public String decrypt(TargetId id, String text) {
+        return decrypt(id.value(), text);
+    }
+
+    /**
+     * The plaintext of {@code text} (made by {@link #encrypt(UUID, String)} for {@code owner}),
+     * decrypted with the key or else the previous key.
+     *
+     * @throws SecretKeyException when no key is set, or neither key decrypts it
+     */
+    public String decrypt(UUID owner, String text) {
         if (key == null) {
             throw SecretKeyException.missing();
         }
@@ -95,7 +116,7 @@ public final class SecretCipher {
             for (SecretKeySpec candidate : new SecretKeySpec[] {key, previousKey}) {
                 if (candidate != null) {
                     try {
-                        Cipher cipher = cipher(Cipher.DECRYPT_MODE, candidate, Arrays.copyOf(data, NONCE_BYTES), id);
+                        Cipher cipher = cipher(Cipher.DECRYPT_MODE, candidate, Arrays.copyOf(data, NONCE_BYTES), owner);
                         byte[] plain = cipher.doFinal(data, NONCE_BYTES, data.length - NONCE_BYTES);
                         return new String(plain, StandardCharsets.UTF_8);
                     } catch (GeneralSecurityException wrongKey) {
@@ -107,11 +128,11 @@ public final class SecretCipher {
         throw SecretKeyException.wrong();
     }
 
-    private static Cipher cipher(int mode, SecretKeySpec key, byte[] nonce, TargetId id) throws GeneralSecurityException {
+    private static Cipher cipher(int mode, SecretKeySpec key, byte[] nonce, UUID owner) throws GeneralSecurityException {
         Cipher cipher = Cipher.getInstance(TRANSFORMATION);
         cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce, 0, NONCE_BYTES));
-        cipher.updateAAD(ByteBuffer.allocate(16).putLong(id.value().getMostSignificantBits())
-                .putLong(id.value().getLeastSignificantBits()).array());
+        cipher.updateAAD(ByteBuffer.allocate(16).putLong(owner.getMostSignificantBits())
+                .putLong(owner.getLeastSignificantBits()).array());
         return cipher;
     }
 
