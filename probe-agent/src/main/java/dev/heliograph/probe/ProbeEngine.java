@@ -141,7 +141,8 @@ public final class ProbeEngine {
      * Runs one check now, outside the schedule, through the same breaker, bulkhead and pool; used for
      * on-demand checks. Never fails: a probe failure (a bug in an executor) is logged and becomes an
      * {@code error} result {@code "probe failure: <exception>"}. The result is counted in the meters
-     * but not handed to the sink.
+     * and seen by the schedule's retry rule (a failing on-demand check of a scheduled target is
+     * re-checked sooner, see {@code ScheduleLane}), but not handed to the sink.
      */
     public Future<CheckResult> runNow(Check check) {
         return gate.submit(check, () -> execute(check))
@@ -151,7 +152,10 @@ public final class ProbeEngine {
                     return Future.succeededFuture(Outcome.error(new Fault(Failure.INTERNAL, error), PhaseTimings.NONE)
                             .toResult(check, settings.agentId(), clock.instant()));
                 })
-                .onSuccess(metrics::counted);
+                .onSuccess(result -> {
+                    metrics.counted(result);
+                    scheduler.observed(result);
+                });
     }
 
     /**

@@ -23,6 +23,8 @@ public record FieldError(String field, String code, String message) {
     public static final String SECRET_NOT_SET = "SECRET_NOT_SET";
     /** A secret field while the control plane has no {@code secret.key} to encrypt it with. */
     public static final String SECRET_KEY_MISSING = "SECRET_KEY_MISSING";
+    /** A target that a field names (e.g. a parent) does not exist in the org. */
+    public static final String UNKNOWN_TARGET = "UNKNOWN_TARGET";
     /** Code for a timeout that is not below the interval. */
     public static final String TIMEOUT_NOT_BELOW_INTERVAL = "TIMEOUT_NOT_BELOW_INTERVAL";
 }

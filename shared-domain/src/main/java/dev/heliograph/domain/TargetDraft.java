@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * @param timeoutMs ms one check may take, 1..120000 and below the interval
  * @param regions   regions the target is checked from; empty means the control plane's own region
  * @param tags      free labels, at most 32, each 1..64 characters of {@code [A-Za-z0-9_.:/=-]}
+ * @param rules     when failures become an incident; {@link IncidentRules#DEFAULT} when {@code null}
  */
 public record TargetDraft(String key, String name, CheckSpec spec, int intervalS, int timeoutMs, List<RegionId> regions,
-                          Set<String> tags, boolean enabled) {
+                          Set<String> tags, boolean enabled, IncidentRules rules) {
     /** Shortest interval between checks, s. */
     public static final int MIN_INTERVAL_S = 1;
     /** Longest interval between checks, s. */
@@ -39,12 +40,19 @@ public record TargetDraft(String key, String name, CheckSpec spec, int intervalS
         regions = regions == null ? List.of() : List.copyOf(new LinkedHashSet<>(regions));
         // Keeps a null tag so that validate() reports it as a field error.
         tags = tags == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(tags));
+        rules = rules == null ? IncidentRules.DEFAULT : rules;
+    }
+
+    /** A draft with the default incident rules. */
+    public TargetDraft(String key, String name, CheckSpec spec, int intervalS, int timeoutMs, List<RegionId> regions,
+                       Set<String> tags, boolean enabled) {
+        this(key, name, spec, intervalS, timeoutMs, regions, tags, enabled, IncidentRules.DEFAULT);
     }
 
     /** A draft without a key: the stored key stays on a replace, a new target gets its id's text. */
     public TargetDraft(String name, CheckSpec spec, int intervalS, int timeoutMs, List<RegionId> regions, Set<String> tags,
                        boolean enabled) {
-        this(null, name, spec, intervalS, timeoutMs, regions, tags, enabled);
+        this(null, name, spec, intervalS, timeoutMs, regions, tags, enabled, IncidentRules.DEFAULT);
     }
 
     /** Whether {@code key} is a well-formed target key: 1..128 characters of {@code [A-Za-z0-9_.:/-]}. */
@@ -59,7 +67,7 @@ public record TargetDraft(String key, String name, CheckSpec spec, int intervalS
 
     /** This draft with {@code newKey} as its key. */
     public TargetDraft withKey(String newKey) {
-        return new TargetDraft(newKey, name, spec, intervalS, timeoutMs, regions, tags, enabled);
+        return new TargetDraft(newKey, name, spec, intervalS, timeoutMs, regions, tags, enabled, rules);
     }
 
     /** Every problem of this draft; empty when it may be stored. */
@@ -94,6 +102,7 @@ public record TargetDraft(String key, String name, CheckSpec spec, int intervalS
             errors.add(new FieldError("timeout_ms", FieldError.TIMEOUT_NOT_BELOW_INTERVAL,
                     "timeout_ms must be less than interval_s (" + intervalS * 1000L + " ms)"));
         }
+        errors.addAll(rules.validate(intervalS, regions.size(), key));
         if (tags.size() > MAX_TAGS) {
             errors.add(new FieldError("tags", FieldError.OUT_OF_RANGE, "at most " + MAX_TAGS + " tags"));
         }

@@ -16,7 +16,8 @@ public final class ApiExamples {
             {"name": "example health", "kind": "http",
              "spec": {"url": "https://example.com/health", "expected_status": ["2xx"], "body_contains": "ok",
                       "headers": {"Authorization": "Bearer s3cr3t"}},
-             "interval_s": 30, "timeout_ms": 5000, "regions": ["local"], "tags": ["prod", "web"]}""";
+             "interval_s": 30, "timeout_ms": 5000, "regions": ["local"], "tags": ["prod", "web"],
+             "incident_rules": {"failure_threshold": 3, "quorum": "majority"}}""";
 
     /** A target as answered: defaults filled in, the secret header masked. */
     public static final String TARGET = """
@@ -26,7 +27,8 @@ public final class ApiExamples {
                       "expected_status": ["2xx"], "body_contains": "ok", "follow_redirects": true, "max_redirects": 5,
                       "verify_tls": true},
              "interval_s": 30, "timeout_ms": 5000, "regions": ["local"], "tags": ["prod", "web"], "enabled": true,
-             "created_at": "2026-01-31T12:00:00Z", "updated_at": "2026-01-31T12:00:00Z", "version": 1}""";
+             "created_at": "2026-01-31T12:00:00Z", "updated_at": "2026-01-31T12:00:00Z", "version": 1,
+             "incident_rules": {"failure_threshold": 3, "recovery_threshold": 2, "quorum": "majority"}}""";
 
     /** Body of {@code POST /api/v1/targets/test}: a TCP target. */
     public static final String TEST_REQUEST = """

@@ -73,7 +73,9 @@ public final class ApiSchemas {
             @Schema(types = "object", description = TargetRequest.SPEC_DOC) JsonNode spec,
             @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Integer intervalS, @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Integer timeoutMs,
             @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) List<String> regions, @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) List<String> tags,
-            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Boolean enabled) {
+            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Boolean enabled,
+            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, types = "object", description = TargetRequest.INCIDENT_RULES_DOC)
+            JsonNode incidentRules) {
     }
 
     /** Body of {@code POST /api/v1/targets:bulk}. */

@@ -89,6 +89,18 @@ final class ApplyPlan {
                 steps.add(new Step(key, fields.isEmpty() ? UNCHANGED : UPDATE, fields, current, draft));
             }
         }
+        Set<String> parentKeys = new HashSet<>(keys.keySet());
+        if (!prune) {
+            parentKeys.addAll(byKey.keySet());
+        }
+        for (Entry entry : entries) {
+            String parent = entry.request().key() == null ? null : steps.stream().filter(s -> s.key().equals(entry.request().key()))
+                    .map(s -> s.draft().rules().parent()).filter(Objects::nonNull).findFirst().orElse(null);
+            if (parent != null && !parentKeys.contains(parent)) {
+                errors.add(entry.index(), "incident_rules.parent", FieldError.UNKNOWN_TARGET, "parent '" + parent
+                        + "' is not the key of a target " + (prune ? "in the file" : "in the file or of the org"));
+            }
+        }
         int notInFile = notInFile(existing, keys, names, prune, steps, taken);
         steps.sort(Comparator.comparing(Step::key));
         return new ApplyPlan(steps, notInFile);
@@ -166,7 +178,7 @@ final class ApplyPlan {
      * The fields in which {@code draft} differs from {@code current}, in file order: {@code name},
      * {@code kind} (then also {@code spec}), {@code spec.<field>} for each top-level spec field that
      * differs, {@code interval_s}, {@code timeout_ms}, {@code regions} and {@code tags} (as sets:
-     * order does not matter), {@code enabled}. Secrets are compared by value, never shown.
+     * order does not matter), {@code enabled}, {@code incident_rules}. Secrets are compared by value, never shown.
      */
     static List<String> changedFields(Target current, TargetDraft draft) {
         List<String> fields = new ArrayList<>();
@@ -193,6 +205,9 @@ final class ApplyPlan {
         }
         if (current.enabled() != draft.enabled()) {
             fields.add("enabled");
+        }
+        if (!current.rules().equals(draft.rules())) {
+            fields.add("incident_rules");
         }
         return fields;
     }

@@ -185,14 +185,42 @@ public final class BulkTargetHandler {
         }
         return tx.lockMatching(org, ids, keys, names).compose(existing -> {
             List<Change> changes = validate(items, existing, errors);
-            if (errors.any()) {
-                return Future.failedFuture(errors.validationFailed());
+            return parentsExist(org, changes, errors).compose(checked -> {
+                if (errors.any()) {
+                    return Future.failedFuture(errors.validationFailed());
+                }
+                ItemErrors taken = taken(changes, existing);
+                if (taken.any()) {
+                    return Future.failedFuture(taken.conflict());
+                }
+                return tx.deferUniqueness().map(changes);
+            });
+        });
+    }
+
+    /**
+     * Records an {@code UNKNOWN_TARGET} error for every change whose {@code incident_rules.parent} is
+     * neither the key of an item of the request nor of a target of the org.
+     */
+    private Future<Void> parentsExist(OrgId org, List<Change> changes, ItemErrors errors) {
+        Set<String> requestKeys = new HashSet<>();
+        changes.forEach(c -> requestKeys.add(c.draft().key() != null ? c.draft().key() : c.current() == null ? "" : c.current().key()));
+        Set<String> wanted = new HashSet<>();
+        changes.forEach(c -> {
+            String parent = c.draft().rules().parent();
+            if (parent != null && !requestKeys.contains(parent)) {
+                wanted.add(parent);
             }
-            ItemErrors taken = taken(changes, existing);
-            if (taken.any()) {
-                return Future.failedFuture(taken.conflict());
+        });
+        return store.idsByKey(org, wanted).map(found -> {
+            for (Change change : changes) {
+                String parent = change.draft().rules().parent();
+                if (parent != null && !requestKeys.contains(parent) && !found.containsKey(parent)) {
+                    errors.add(change.index(), "incident_rules.parent", FieldError.UNKNOWN_TARGET,
+                            "parent '" + parent + "' is not the key of a target of the org or of the request");
+                }
             }
-            return tx.deferUniqueness().map(changes);
+            return null;
         });
     }
 

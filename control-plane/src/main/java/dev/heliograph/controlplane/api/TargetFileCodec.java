@@ -9,9 +9,11 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.heliograph.domain.IncidentRules;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Target;
 import dev.heliograph.probe.codec.Json;
+import dev.heliograph.probe.codec.IncidentRulesCodec;
 import dev.heliograph.probe.codec.SpecCodec;
 import io.vertx.ext.web.MIMEHeader;
 import java.util.Comparator;
@@ -21,7 +23,8 @@ import java.util.Map;
 
 /**
  * The target file of config as code, in YAML or JSON: {@code {"version": 1, "targets": [{"key",
- * "name", "kind", "spec", "interval_s", "timeout_ms", "regions", "tags", "enabled"}, ...]}}, targets
+ * "name", "kind", "spec", "interval_s", "timeout_ms", "regions", "tags", "enabled", "incident_rules"}, ...]}}
+ * ({@code incident_rules} only when not the defaults), targets
  * sorted by key, tags sorted, secret spec fields masked as {@code {"value": "***", "secret": true}}.
  * YAML is written with every string double-quoted, so that no value changes its type when read back
  * (YAML would read {@code 0x1F}, {@code 1e5} or {@code no} unquoted as numbers or booleans).
@@ -96,11 +99,12 @@ public final class TargetFileCodec {
 
     /** One target of the file. */
     private record Entry(String key, String name, String kind, JsonNode spec, long intervalS, long timeoutMs,
-                         List<String> regions, List<String> tags, boolean enabled) {
+                         List<String> regions, List<String> tags, boolean enabled, JsonNode incidentRules) {
         static Entry of(Target target) {
             return new Entry(target.key(), target.name(), target.kind().wire(), SpecCodec.masked(target.spec()),
                     target.interval().toSeconds(), target.timeout().toMillis(), target.regions().stream().map(RegionId::value).toList(),
-                    target.tags().stream().sorted().toList(), target.enabled());
+                    target.tags().stream().sorted().toList(), target.enabled(),
+                    target.rules().equals(IncidentRules.DEFAULT) ? null : IncidentRulesCodec.tree(target.rules()));
         }
     }
 

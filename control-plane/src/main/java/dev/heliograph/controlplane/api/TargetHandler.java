@@ -77,7 +77,8 @@ public final class TargetHandler {
             description = "VALIDATION_FAILED: every invalid field is listed in details.fields (field, code, message)")
     private void create(RoutingContext ctx) {
         TargetDraft draft = request(ctx).toDraft(defaultRegion, guard.get(), regionExists, null, store.canStoreSecrets());
-        store.create(ApiServer.org(ctx), draft)
+        requireParent(store, ApiServer.org(ctx), draft)
+                .compose(checked -> store.create(ApiServer.org(ctx), checked))
                 .onSuccess(target -> {
                     registry.changed(target);
                     ctx.response().putHeader("location", "/api/v1/targets/" + target.id());
@@ -121,6 +122,7 @@ public final class TargetHandler {
         store.get(org, id)
                 .map(stored -> request.toDraft(defaultRegion, guard.get(), regionExists,
                         stored.map(Target::spec).orElse(null), store.canStoreSecrets()))
+                .compose(draft -> requireParent(store, org, draft))
                 .compose(draft -> store.update(org, id, draft))
                 .onComplete(updated -> {
                     if (updated.succeeded()) {
@@ -236,6 +238,22 @@ public final class TargetHandler {
             return new ApiException(409, "TARGET_KEY_TAKEN", taken.getMessage(), Map.of("field", "key"));
         }
         return error;
+    }
+
+    /**
+     * {@code draft}, or a failed future with 422 {@code VALIDATION_FAILED} ({@code incident_rules.parent},
+     * {@code UNKNOWN_TARGET}) when it names a parent that is not the key of a target of {@code org}.
+     */
+    static Future<TargetDraft> requireParent(PgTargetStore store, OrgId org, TargetDraft draft) {
+        String parent = draft.rules().parent();
+        if (parent == null) {
+            return Future.succeededFuture(draft);
+        }
+        return store.idsByKey(org, java.util.List.of(parent)).compose(found -> found.containsKey(parent)
+                ? Future.succeededFuture(draft)
+                : Future.failedFuture(TargetRequest.validationFailed(java.util.List.of(new dev.heliograph.domain.FieldError(
+                        "incident_rules.parent", dev.heliograph.domain.FieldError.UNKNOWN_TARGET,
+                        "parent '" + parent + "' is not the key of a target of the org")))));
     }
 
     /** The target {@code id} of the caller's org, or a failed future with 404 {@code TARGET_NOT_FOUND}. */

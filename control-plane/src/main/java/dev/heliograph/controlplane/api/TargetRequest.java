@@ -2,11 +2,13 @@ package dev.heliograph.controlplane.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.heliograph.probe.codec.IncidentRulesCodec;
 import dev.heliograph.probe.codec.SpecCodec;
 import dev.heliograph.domain.CheckKind;
 import dev.heliograph.domain.CheckSpec;
 import dev.heliograph.domain.FieldError;
 import dev.heliograph.domain.HttpSpec;
+import dev.heliograph.domain.IncidentRules;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.TargetDraft;
 import dev.heliograph.domain.TcpSpec;
@@ -50,7 +52,17 @@ public record TargetRequest(
         @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "up to 32 labels of [A-Za-z0-9_.:/=-], "
                 + "1..64 characters") List<String> tags,
         @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "false pauses the target; default true")
-        Boolean enabled) {
+        Boolean enabled,
+        @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, types = "object", description = INCIDENT_RULES_DOC)
+        JsonNode incidentRules) {
+    /** Description of {@code incident_rules} in the OpenAPI document. */
+    static final String INCIDENT_RULES_DOC = "when failures become an incident; every field optional: failure_threshold "
+            + "(consecutive failures that turn a region down, 1..100, default 2), recovery_threshold (consecutive successes "
+            + "that turn it up, 1..100, default 2), retry_interval_s (re-check of a failing region, 1..interval_s, default "
+            + "min(interval_s, 10)), quorum (regions that must be down: a number, \"N%\" or \"majority\", the default), "
+            + "parent (key of another target of the org: while it is down, this target's incidents are caused by it and "
+            + "not notified)";
+
     /** Description of {@code spec} in the OpenAPI document. */
     static final String SPEC_DOC = "the kind's settings. http: url (required), method, headers, body, expected_status "
             + "([\"2xx\"]; codes, classes or ranges), body_contains, follow_redirects, max_redirects, verify_tls, "
@@ -132,8 +144,9 @@ public record TargetRequest(
                 }
             }
         }
+        IncidentRules rules = IncidentRulesCodec.read(incidentRules, errors);
         TargetDraft draft = new TargetDraft(key, name, parsed, interval, timeout, regionIds,
-                tags == null ? null : new HashSet<>(tags), enabled == null || enabled);
+                tags == null ? null : new HashSet<>(tags), enabled == null || enabled, rules);
         draft.validate().stream()
                 .filter(error -> parsed != null || !error.field().equals("spec"))
                 .forEach(errors::add);
@@ -180,7 +193,7 @@ public record TargetRequest(
     @Override
     public String toString() {
         return "TargetRequest[key=" + key + ", name=" + name + ", kind=" + kind + ", intervalS=" + intervalS + ", timeoutMs=" + timeoutMs
-                + ", regions=" + regions + ", tags=" + tags + ", enabled=" + enabled + "]";
+                + ", regions=" + regions + ", tags=" + tags + ", enabled=" + enabled + ", incidentRules=" + incidentRules + "]";
     }
 
     /** 422 with every field error. */

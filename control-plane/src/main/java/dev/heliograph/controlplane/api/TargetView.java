@@ -1,6 +1,7 @@
 package dev.heliograph.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.heliograph.probe.codec.IncidentRulesCodec;
 import dev.heliograph.probe.codec.SpecCodec;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Target;
@@ -18,12 +19,15 @@ public record TargetView(String id,
                          @Schema(types = "object", description = "the kind's settings with defaults filled in; secret values as "
                                  + "{\"value\": \"***\", \"secret\": true}") JsonNode spec, long intervalS, long timeoutMs,
                          List<String> regions, List<String> tags, boolean enabled, Instant createdAt,
-                         Instant updatedAt, long version) {
+                         Instant updatedAt, long version,
+                         @Schema(types = "object", description = "the incident rules with defaults filled in; retry_interval_s is "
+                                 + "absent when it follows the interval (min(interval_s, 10))") JsonNode incidentRules) {
     /** The view of {@code target}. */
     public static TargetView of(Target target) {
         return new TargetView(target.id().toString(), target.key(), target.name(), target.kind().wire(),
                 SpecCodec.masked(target.spec()), target.interval().toSeconds(), target.timeout().toMillis(),
                 target.regions().stream().map(RegionId::value).toList(), target.tags().stream().sorted().toList(),
-                target.enabled(), target.createdAt(), target.updatedAt(), target.version());
+                target.enabled(), target.createdAt(), target.updatedAt(), target.version(),
+                IncidentRulesCodec.tree(target.rules()));
     }
 }

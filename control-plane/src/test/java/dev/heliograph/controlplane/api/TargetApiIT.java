@@ -122,6 +122,39 @@ class TargetApiIT {
     }
 
     @Test
+    void incidentRulesAreStoredShownWithDefaultsAndValidated() {
+        String parentKey = "parent-" + UUID.randomUUID();
+        assertThat(api.post("/api/v1/targets", target("parent " + parentKey, ",\"key\":\"" + parentKey + "\"")).status())
+                .isEqualTo(201);
+        ApiClient.Answer created = api.post("/api/v1/targets", target("child-" + UUID.randomUUID(),
+                ",\"regions\":[\"local\"],\"incident_rules\":{\"failure_threshold\":3,\"retry_interval_s\":5,\"quorum\":\"60%\","
+                        + "\"parent\":\"" + parentKey + "\"}"));
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode rules = created.json().path("incident_rules");
+        assertThat(rules.path("failure_threshold").asInt()).isEqualTo(3);
+        assertThat(rules.path("recovery_threshold").asInt()).as("default").isEqualTo(2);
+        assertThat(rules.path("retry_interval_s").asInt()).isEqualTo(5);
+        assertThat(rules.path("quorum").asText()).isEqualTo("60%");
+        assertThat(rules.path("parent").asText()).isEqualTo(parentKey);
+        assertThat(api.get("/api/v1/targets/" + created.json().path("id").asText()).json().path("incident_rules")).isEqualTo(rules);
+
+        JsonNode defaults = api.post("/api/v1/targets", target("plain-" + UUID.randomUUID(), "")).json().path("incident_rules");
+        assertThat(defaults.path("quorum").asText()).isEqualTo("majority");
+        assertThat(defaults.has("retry_interval_s")).as("follows the interval").isFalse();
+
+        ApiClient.Answer bad = api.post("/api/v1/targets", target("bad-rules-" + UUID.randomUUID(),
+                ",\"interval_s\":30,\"incident_rules\":{\"failure_threshold\":0,\"retry_interval_s\":31,\"quorum\":\"half\",\"colour\":1}"));
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(fields(bad)).contains("incident_rules.failure_threshold:OUT_OF_RANGE", "incident_rules.retry_interval_s:OUT_OF_RANGE",
+                "incident_rules.quorum:OUT_OF_RANGE", "incident_rules.colour:INVALID_FORMAT");
+
+        ApiClient.Answer orphan = api.post("/api/v1/targets", target("orphan-" + UUID.randomUUID(),
+                ",\"incident_rules\":{\"parent\":\"no-such-target\"}"));
+        assertThat(orphan.status()).isEqualTo(422);
+        assertThat(fields(orphan)).containsExactly("incident_rules.parent:UNKNOWN_TARGET");
+    }
+
+    @Test
     void timeoutMustBeBelowTheInterval() {
         ApiClient.Answer answer = api.post("/api/v1/targets", target("slow", ",\"interval_s\":5,\"timeout_ms\":5000"));
         assertThat(answer.status()).isEqualTo(422);

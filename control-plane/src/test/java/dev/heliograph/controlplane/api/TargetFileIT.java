@@ -295,6 +295,25 @@ class TargetFileIT {
     }
 
     @Test
+    void incidentRulesRoundTripAndAParentMayBeNamedInTheSameFile() {
+        ApiClient api = newOrg();
+        String file = """
+                {"version": 1, "targets": [
+                  {"key": "app", "name": "app", "kind": "tcp", "spec": {"host": "127.0.0.1", "port": 9}, "enabled": false,
+                   "incident_rules": {"failure_threshold": 3, "parent": "lb"}},
+                  {"key": "lb", "name": "lb", "kind": "tcp", "spec": {"host": "127.0.0.1", "port": 9}, "enabled": false}]}""";
+        assertThat(plan(apply(api, "application/json", file, ""))).containsExactly("create app", "create lb");
+
+        String exported = export(api, "application/json").text();
+        assertThat(plan(apply(api, "application/json", exported, ""))).containsExactly("unchanged app", "unchanged lb");
+        assertThat(exported).contains("\"parent\" : \"lb\"").contains("\"failure_threshold\" : 3");
+
+        ApiClient.Answer orphan = apply(api, "application/json", file.replace("\"parent\": \"lb\"", "\"parent\": \"nowhere\""), "");
+        assertThat(orphan.status()).isEqualTo(422);
+        assertThat(fields(orphan)).contains("targets[0].incident_rules.parent:UNKNOWN_TARGET");
+    }
+
+    @Test
     void anEmptyOrgExportsAnEmptyFile() {
         ApiClient api = newOrg();
         JsonNode yaml = readYaml(export(api, "*/*").text());

@@ -1,5 +1,6 @@
 package dev.heliograph.probe.schedule;
 
+import dev.heliograph.domain.CheckResult;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetId;
@@ -88,6 +89,16 @@ public final class CheckScheduler {
     public void upsert(Target target) {
         ScheduleLane lane = laneOf(target.id());
         lane.onLane(() -> lane.upsert(target));
+    }
+
+    /**
+     * A result of one of the scheduled targets arrived: counts its failures and plans a retry while
+     * it fails below its failure threshold ({@link ScheduleLane}). Results of unscheduled targets are
+     * ignored.
+     */
+    public void observed(CheckResult result) {
+        ScheduleLane lane = laneOf(result.targetId());
+        lane.onLane(() -> lane.observed(result));
     }
 
     /** Stops scheduling {@code id}; unknown ids are ignored. */

@@ -1,6 +1,8 @@
 package dev.heliograph.probe.schedule;
 
+import dev.heliograph.domain.CheckResult;
 import dev.heliograph.domain.RegionId;
+import dev.heliograph.domain.Status;
 import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetId;
 import dev.heliograph.probe.check.Check;
@@ -22,6 +24,12 @@ import java.util.function.Consumer;
  * interval and jitter never accumulates into drift. {@code base} is the moment the target is
  * scheduled plus a random offset in {@code [0, min(firstTickWindow, interval))} (zero when that
  * window is zero).
+ *
+ * <p>Retries: while a target's results in this region fail (observations with status {@code down})
+ * fewer than its {@code failure_threshold} times in a row, one extra check is planned
+ * {@code retry_interval} after each failure, unless the next grid tick comes sooner; it does not move
+ * the grid. A success, or reaching the threshold, stops the retries (issue 13: a failing region is
+ * decided within seconds, not after more whole intervals).
  */
 final class ScheduleLane extends VerticleBase {
     private final RegionId region;
@@ -77,13 +85,50 @@ final class ScheduleLane extends VerticleBase {
         Entry entry = entries.remove(id);
         if (entry != null) {
             vertx.cancelTimer(entry.timerId);
+            vertx.cancelTimer(entry.retryTimerId);
         }
+    }
+
+    /**
+     * A result of a target of this lane arrived (scheduled, retried or on-demand): counts consecutive
+     * failures and plans a retry (see the class comment). Results that are not observations of the
+     * target (circuit open, throttled, ...) change nothing. Lane thread only.
+     */
+    void observed(CheckResult result) {
+        Entry entry = entries.get(result.targetId());
+        if (entry == null || stopped || !result.failure().observation()) {
+            return;
+        }
+        if (result.status() != Status.DOWN) {
+            entry.failures = 0;
+            vertx.cancelTimer(entry.retryTimerId);
+            entry.retryTimerId = -1;
+            return;
+        }
+        entry.failures++;
+        if (entry.failures >= entry.target.rules().failureThreshold() || entry.retryTimerId != -1) {
+            return;
+        }
+        long delay = entry.target.retryInterval().toMillis();
+        long now = clock.millis();
+        if (now + delay >= entry.plannedMs) {
+            return; // the next tick comes first
+        }
+        entry.retryTimerId = vertx.setTimer(Math.max(1, delay), id -> {
+            entry.retryTimerId = -1;
+            if (!stopped && entries.get(entry.target.id()) == entry) {
+                dispatch.accept(new Check(entry.target, region, Instant.ofEpochMilli(clock.millis())));
+            }
+        });
     }
 
     /** Cancels every timer; nothing is dispatched afterwards (lane thread only). */
     void halt() {
         stopped = true;
-        entries.values().forEach(entry -> vertx.cancelTimer(entry.timerId));
+        entries.values().forEach(entry -> {
+            vertx.cancelTimer(entry.timerId);
+            vertx.cancelTimer(entry.retryTimerId);
+        });
         entries.clear();
     }
 
@@ -137,6 +182,8 @@ final class ScheduleLane extends VerticleBase {
         long gridMs;
         long plannedMs;
         long timerId = -1;
+        int failures;
+        long retryTimerId = -1;
 
         Entry(Target target, long gridMs) {
             this.target = target;

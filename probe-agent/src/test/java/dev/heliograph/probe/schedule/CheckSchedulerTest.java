@@ -2,7 +2,15 @@ package dev.heliograph.probe.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heliograph.domain.CheckKind;
+import dev.heliograph.domain.CheckResult;
+import dev.heliograph.domain.Failure;
 import dev.heliograph.domain.HttpSpec;
+import dev.heliograph.domain.IncidentRules;
+import dev.heliograph.domain.PhaseTimings;
+import dev.heliograph.domain.Quorum;
+import dev.heliograph.domain.Status;
+import dev.heliograph.domain.Uuid7;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Target;
@@ -45,6 +53,12 @@ class CheckSchedulerTest {
     private static Target target(TargetId id, Duration interval, long version) {
         return new Target(id, OrgId.DEFAULT, "t", HttpSpec.get("http://example.com/" + version), interval,
                 Duration.ofMillis(50), List.of(LOCAL), Set.of(), true, Instant.now(), Instant.now(), version);
+    }
+
+    private static CheckResult result(Check check, Status status, Failure failure) {
+        Instant now = Instant.now();
+        return new CheckResult(Uuid7.next(), check.target().id(), OrgId.DEFAULT, LOCAL, "test", CheckKind.HTTP,
+                check.scheduledAt(), now, status, failure, 0, "", PhaseTimings.NONE);
     }
 
     private List<Fired> of(TargetId id) {
@@ -224,5 +238,49 @@ class CheckSchedulerTest {
             Thread.sleep(10);
         }
         assertThat(condition.getAsBoolean()).as("condition within 10 s").isTrue();
+    }
+
+    @Test
+    void aFailingTargetIsRetriedSoonerUntilItsFailureThresholdIsReached() throws Exception {
+        CheckScheduler scheduler = startWithFirstTickWindow(Duration.ZERO);
+        TargetId id = TargetId.random();
+        Target target = new Target(id, OrgId.DEFAULT, id.toString(), "t", HttpSpec.get("http://example.com/"), Duration.ofSeconds(60),
+                Duration.ofMillis(50), List.of(LOCAL), Set.of(), true, Instant.now(), Instant.now(), 1,
+                new IncidentRules(3, 2, 1, Quorum.MAJORITY, null));
+        scheduler.upsert(target);
+        Thread.sleep(200);
+        assertThat(of(id)).as("the first tick, at once").hasSize(1);
+
+        scheduler.observed(result(of(id).getFirst().check(), Status.DOWN, Failure.CONNECT_REFUSED));
+        Thread.sleep(1_300);
+        assertThat(of(id)).as("one retry after retry_interval_s, not after the 60 s interval").hasSize(2);
+        assertThat(of(id).get(1).atMs() - of(id).get(0).atMs()).isBetween(900L, 1_500L);
+
+        scheduler.observed(result(of(id).get(1).check(), Status.DOWN, Failure.CONNECT_REFUSED));
+        Thread.sleep(1_300);
+        assertThat(of(id)).as("a second retry").hasSize(3);
+
+        scheduler.observed(result(of(id).get(2).check(), Status.DOWN, Failure.CONNECT_REFUSED));
+        Thread.sleep(1_300);
+        assertThat(of(id)).as("three failures reach the threshold: back to the interval").hasSize(3);
+    }
+
+    @Test
+    void successesAndResultsThatAreNotObservationsPlanNoRetry() throws Exception {
+        CheckScheduler scheduler = startWithFirstTickWindow(Duration.ZERO);
+        TargetId id = TargetId.random();
+        Target target = new Target(id, OrgId.DEFAULT, id.toString(), "t", HttpSpec.get("http://example.com/"), Duration.ofSeconds(60),
+                Duration.ofMillis(50), List.of(LOCAL), Set.of(), true, Instant.now(), Instant.now(), 1,
+                new IncidentRules(3, 2, 1, Quorum.MAJORITY, null));
+        scheduler.upsert(target);
+        Thread.sleep(200);
+        Check first = of(id).getFirst().check();
+
+        scheduler.observed(result(first, Status.UP, Failure.NONE));
+        scheduler.observed(result(first, Status.DOWN, Failure.CIRCUIT_OPEN));
+        scheduler.observed(result(first, Status.ERROR, Failure.POOL_SATURATED));
+        Thread.sleep(1_300);
+
+        assertThat(of(id)).hasSize(1);
     }
 }

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.heliograph.controlplane.secrets.SecretKeyException;
 import dev.heliograph.controlplane.secrets.SpecSealer;
 import dev.heliograph.domain.CheckKind;
+import dev.heliograph.domain.FieldError;
+import dev.heliograph.domain.IncidentRules;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetDraft;
 import dev.heliograph.domain.TargetId;
+import dev.heliograph.probe.codec.IncidentRulesCodec;
+import dev.heliograph.probe.codec.Json;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -38,7 +42,8 @@ import java.util.function.Function;
 public final class PgTargetStore {
     // spec travels as text: the driver would send a Java String as a JSON string, not as an object.
     static final String COLUMNS =
-            "id, org_id, key, name, kind, spec::text AS spec, interval_s, timeout_ms, regions, tags, enabled, created_at, updated_at, version";
+            "id, org_id, key, name, kind, spec::text AS spec, interval_s, timeout_ms, regions, tags, enabled, created_at, updated_at, version, "
+                    + "incident_rules::text AS incident_rules";
     /** The row's stamp ({@link Stamped}): {@code xmin} as a number. */
     private static final String STAMP = "xmin::text::bigint AS stamp";
     /** Rows per round trip of {@link #enabledStamps}: small rows, so many fit the same few ms of decoding. */
@@ -46,11 +51,11 @@ public final class PgTargetStore {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String KEY_UNIQUE = "targets_key_unique_per_org";
     private static final String NAME_UNIQUE = "targets_name_unique_per_org";
-    static final String INSERT = "INSERT INTO targets (id, org_id, name, kind, spec, interval_s, timeout_ms, regions, tags, enabled, key) "
-            + "VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11) RETURNING " + COLUMNS;
+    static final String INSERT = "INSERT INTO targets (id, org_id, name, kind, spec, interval_s, timeout_ms, regions, tags, enabled, "
+            + "incident_rules, key) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11::text::jsonb, $12) RETURNING " + COLUMNS;
     static final String UPDATE = "UPDATE targets SET name = $3, kind = $4, spec = $5::text::jsonb, interval_s = $6, timeout_ms = $7, "
-            + "regions = $8, tags = $9, enabled = $10, key = COALESCE($11, key), updated_at = now(), version = version + 1 "
-            + "WHERE id = $1 AND org_id = $2 RETURNING " + COLUMNS;
+            + "regions = $8, tags = $9, enabled = $10, incident_rules = $11::text::jsonb, key = COALESCE($12, key), updated_at = now(), "
+            + "version = version + 1 WHERE id = $1 AND org_id = $2 RETURNING " + COLUMNS;
 
     private final Pool pool;
     private final SpecSealer sealer;
@@ -84,7 +89,7 @@ public final class PgTargetStore {
     /** Stores a new target with a fresh UUIDv7 id and version 1; its key is the id's text when the draft has none. */
     public Future<Target> create(OrgId org, TargetDraft draft) {
         Tuple params = insertParams(org, draft);
-        return one(INSERT, params, draft.name(), params.getString(10)).map(Optional::orElseThrow);
+        return one(INSERT, params, draft.name(), params.getString(11)).map(Optional::orElseThrow);
     }
 
     /** The parameters of {@link #INSERT} for a new target with a fresh id; its key is the id's text when the draft has none. */
@@ -275,7 +280,8 @@ public final class PgTargetStore {
                 .addInteger(draft.timeoutMs())
                 .addArrayOfString(draft.regions().stream().map(RegionId::value).toArray(String[]::new))
                 .addArrayOfString(draft.tags().stream().sorted().toArray(String[]::new))
-                .addBoolean(draft.enabled());
+                .addBoolean(draft.enabled())
+                .addString(IncidentRulesCodec.tree(draft.rules()).toString());
     }
 
     Optional<Target> first(RowSet<Row> rows) {
@@ -307,10 +313,38 @@ public final class PgTargetStore {
                     row.getBoolean("enabled"),
                     row.getOffsetDateTime("created_at").toInstant(),
                     row.getOffsetDateTime("updated_at").toInstant(),
-                    row.getLong("version"));
+                    row.getLong("version"),
+                    rules(id, row.getString("incident_rules")));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored spec of target " + row.getUUID("id") + " does not parse", e);
         }
+    }
+
+    /** The stored incident rules; they were valid when written, so a field error here is a damaged row. */
+    private static IncidentRules rules(TargetId id, String json) throws JsonProcessingException {
+        List<FieldError> errors = new ArrayList<>();
+        IncidentRules rules = IncidentRulesCodec.read(Json.MAPPER.readTree(json), errors);
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("stored incident_rules of target " + id + " are invalid: " + errors);
+        }
+        return rules;
+    }
+
+    /**
+     * The ids of {@code org}'s targets whose key is one of {@code keys}, by key: a target names its
+     * parent by key ({@code incident_rules.parent}).
+     */
+    public Future<Map<String, TargetId>> idsByKey(OrgId org, Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return Future.succeededFuture(Map.of());
+        }
+        return pool.preparedQuery("SELECT key, id FROM targets WHERE org_id = $1 AND key = ANY($2)")
+                .execute(Tuple.tuple().addUUID(org.value()).addArrayOfString(keys.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, TargetId> found = new HashMap<>();
+                    rows.forEach(row -> found.put(row.getString("key"), new TargetId(row.getUUID("id"))));
+                    return found;
+                });
     }
 
     private static String likeEscape(String text) {
