@@ -143,10 +143,12 @@ CREATE TABLE maintenance_windows (
 CREATE INDEX maintenance_windows_org_id ON maintenance_windows (org_id, id);
 
 -- Which channels were told about an incident and not yet told it ended: a resolved notification goes
--- to exactly these. last_notified_at drives reminders.
+-- to exactly these. notified_kind is the incident kind the channel was last told of (a kind change it
+-- routes is sent as an update); last_notified_at drives reminders.
 CREATE TABLE incident_subscriptions (
     incident_id         uuid        NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
     channel_id          uuid        NOT NULL REFERENCES alert_channels (id) ON DELETE CASCADE,
+    notified_kind       text        NOT NULL,
     reminder_interval_s integer     NOT NULL DEFAULT 0,
     notified_at         timestamptz NOT NULL,
     last_notified_at    timestamptz NOT NULL,
