@@ -60,16 +60,18 @@ CREATE UNIQUE INDEX incidents_one_open_config_error ON incidents (target_id)
 CREATE UNIQUE INDEX incidents_one_open_per_agent ON incidents (agent_id)
     WHERE state <> 'resolved' AND kind = 'agent_not_reporting';
 
--- The timeline of each incident, in order.
+-- The timeline of each incident, in id order (the incident engine and the notification senders both
+-- append, so the order comes from one sequence).
 CREATE TABLE incident_events (
+    id          bigserial   PRIMARY KEY,
     incident_id uuid        NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
-    seq         integer     NOT NULL,
     at          timestamptz NOT NULL,
     type        text        NOT NULL,
     message     text        NOT NULL,
-    details     jsonb       NOT NULL DEFAULT '{}',
-    PRIMARY KEY (incident_id, seq)
+    details     jsonb       NOT NULL DEFAULT '{}'
 );
+
+CREATE INDEX incident_events_incident ON incident_events (incident_id, id);
 
 -- Where notifications go. settings holds the kind's fields; secret values (webhook secret, Slack
 -- URL, SMTP password, PagerDuty routing key, Alertmanager password) are sealed (AES-256-GCM, the

@@ -129,6 +129,56 @@ public final class AgentHub implements AgentConnections {
     private long evaluateTimer = -1;
     private boolean syncRunning;
 
+    /**
+     * Told about agents' status and the regions with a live agent, on the hub's context; must not block
+     * (the incident engine hops onto its own context).
+     */
+    public interface AgentEvents {
+        /** An agent's status changed ({@code ok} ↔ {@code not_reporting}); {@code lastSeen} is when it was last heard from. */
+        void statusChanged(AgentRecord agent, AgentStatus status, Instant lastSeen);
+
+        /** An agent was deleted (by an operator or after a long silence). */
+        void deleted(AgentRecord agent);
+
+        /** The set of regions with at least one live agent changed to {@code live}. */
+        void liveRegionsChanged(Set<RegionId> live);
+    }
+
+    private volatile AgentEvents events = new AgentEvents() {
+        @Override
+        public void statusChanged(AgentRecord agent, AgentStatus status, Instant lastSeen) {
+        }
+
+        @Override
+        public void deleted(AgentRecord agent) {
+        }
+
+        @Override
+        public void liveRegionsChanged(Set<RegionId> live) {
+        }
+    };
+    private volatile Set<RegionId> liveRegions = Set.of();
+
+    /** Sends agent events to {@code listener} from now on (one listener). */
+    public void listen(AgentEvents listener) {
+        this.events = listener;
+    }
+
+    /** The regions with at least one live agent now; thread-safe. */
+    public Set<RegionId> liveRegions() {
+        return liveRegions;
+    }
+
+    /** Every agent with its status and last contact now (on the hub's context). */
+    public Future<List<AgentRecord>> records() {
+        return on(() -> agents.values().stream().map(a -> a.record).toList());
+    }
+
+    /** Whether {@code agentId} is registered and not reporting now (thread-safe through the hub's context). */
+    public Future<Optional<AgentStatus>> status(UUID agentId) {
+        return on(() -> Optional.ofNullable(agents.get(agentId)).map(a -> a.status));
+    }
+
     /** An agent's key and region, for authenticating its requests. */
     public record Credentials(UUID id, RegionId region, byte[] signingKey) {
     }
@@ -343,6 +393,7 @@ public final class AgentHub implements AgentConnections {
         lastDrained.remove(agent.record.id());
         agents.remove(agent.record.id());
         answer(agent, new PollAnswer.Revoked());
+        events.deleted(agent.record);
         if (agent.live) {
             dirty.add(agent.record.region());
             scheduleNotify();
@@ -543,6 +594,7 @@ public final class AgentHub implements AgentConnections {
                         agent.record.region(), status.wire(), Instant.ofEpochMilli(agent.lastSeenMs));
                 agent.status = status;
                 statusChanges.incrementAndGet();
+                events.statusChanged(agent.record, status, Instant.ofEpochMilli(agent.lastSeenMs));
             }
         }
         if (changed) {
@@ -586,13 +638,19 @@ public final class AgentHub implements AgentConnections {
 
     private void recount() {
         int ok = 0;
+        Set<RegionId> live = new HashSet<>();
         for (AgentState agent : agents.values()) {
             if (agent.live) {
                 ok++;
+                live.add(agent.record.region());
             }
         }
         okCount = ok;
         notReportingCount = agents.size() - ok;
+        if (!live.equals(liveRegions)) {
+            liveRegions = Set.copyOf(live);
+            events.liveRegionsChanged(liveRegions);
+        }
     }
 
     /** The periodic task: liveness, write-back to Postgres, auto-delete. */

@@ -1,5 +1,7 @@
 package dev.heliograph.controlplane.alerting;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** The kinds of alert channel. The wire form is the lower-case name. */
@@ -16,11 +18,13 @@ public enum ChannelKind {
     ALERTMANAGER;
 
     /** The wire form, e.g. {@code pagerduty}. */
+    @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /** Parses the wire form; throws {@link IllegalArgumentException} for an unknown kind. */
+    @JsonCreator
     public static ChannelKind fromWire(String text) {
         for (ChannelKind kind : values()) {
             if (kind.wire().equals(text)) {

@@ -1,5 +1,7 @@
 package dev.heliograph.controlplane.alerting;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -27,11 +29,13 @@ public enum NotificationEvent {
     TEST;
 
     /** The wire form, e.g. {@code opened}. */
+    @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /** Parses the wire form; throws {@link IllegalArgumentException} for an unknown event. */
+    @JsonCreator
     public static NotificationEvent fromWire(String text) {
         for (NotificationEvent event : values()) {
             if (event.wire().equals(text)) {

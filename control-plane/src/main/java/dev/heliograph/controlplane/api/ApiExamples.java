@@ -178,6 +178,62 @@ public final class ApiExamples {
                         "id": "0190f1c2-7a1e-7c3d-9b0a-1f2e3d4c5b6a"},
                        {"key": "web-health", "action": "create"}]}""";
 
+    /** An incident's id. */
+    public static final String INCIDENT_ID = "0190f1d0-3c4b-7a2e-9f10-2b3c4d5e6f70";
+
+    /** An incident as listed. */
+    public static final String INCIDENT = """
+            {"id": "0190f1d0-3c4b-7a2e-9f10-2b3c4d5e6f70", "kind": "down", "severity": "critical", "state": "open",
+             "title": "example health is down", "target_id": "0190f1c2-7a1e-7c3d-9b0a-1f2e3d4c5b6a", "target_key": "example-health",
+             "target_name": "example health", "tags": ["prod", "web"], "regions_down": ["eu-west", "us-east"],
+             "first_failure_at": "2026-01-31T12:00:00Z", "opened_at": "2026-01-31T12:00:04Z"}""";
+
+    /** An incident with its timeline. */
+    public static final String INCIDENT_DETAIL = """
+            {"id": "0190f1d0-3c4b-7a2e-9f10-2b3c4d5e6f70", "kind": "down", "severity": "critical", "state": "resolved",
+             "title": "example health is down", "target_id": "0190f1c2-7a1e-7c3d-9b0a-1f2e3d4c5b6a", "target_key": "example-health",
+             "target_name": "example health", "tags": ["prod", "web"], "regions_down": [],
+             "first_failure_at": "2026-01-31T12:00:00Z", "opened_at": "2026-01-31T12:00:04Z", "resolved_at": "2026-01-31T12:09:30Z",
+             "resolved_by": "heliograph", "resolution_note": "recovered",
+             "timeline": [
+               {"at": "2026-01-31T12:00:04Z", "type": "opened", "message": "opened: example health is down (regions down: eu-west, us-east)",
+                "details": {"kind": "down", "regions_down": ["eu-west", "us-east"]}},
+               {"at": "2026-01-31T12:00:05Z", "type": "notified", "message": "notified ops pager (pagerduty) of opened",
+                "details": {"event": "opened"}},
+               {"at": "2026-01-31T12:09:30Z", "type": "resolved", "message": "resolved by heliograph: recovered",
+                "details": {"by": "heliograph", "note": "recovered"}}]}""";
+
+    /** A notification policy. */
+    public static final String POLICY = """
+            {"id": "0190f1d1-1a2b-7c3d-8e4f-5a6b7c8d9e0f", "key": "prod-pager", "name": "prod pages",
+             "events": ["opened", "resolved", "reminder"], "severities": ["critical"], "tags": ["prod"], "regions": [],
+             "channels": ["0190f1d2-2b3c-7d4e-9f5a-6b7c8d9e0f1a"], "reminder_interval_s": 3600, "enabled": true,
+             "created_at": "2026-01-31T12:00:00Z", "updated_at": "2026-01-31T12:00:00Z", "version": 1}""";
+
+    /** Body of creating a notification policy. */
+    public static final String POLICY_REQUEST = """
+            {"name": "prod pages", "key": "prod-pager", "events": ["opened", "resolved", "reminder"], "severities": ["critical"],
+             "tags": ["prod"], "channels": ["0190f1d2-2b3c-7d4e-9f5a-6b7c8d9e0f1a"], "reminder_interval_s": 3600}""";
+
+    /** A notification in the outbox. */
+    public static final String NOTIFICATION = """
+            {"id": "0190f1d3-3c4d-7e5f-8a6b-7c8d9e0f1a2b", "channel_id": "0190f1d2-2b3c-7d4e-9f5a-6b7c8d9e0f1a",
+             "incident_id": "0190f1d0-3c4b-7a2e-9f10-2b3c4d5e6f70", "event": "opened", "state": "dead", "attempts": 9,
+             "created_at": "2026-01-31T12:00:04Z", "next_attempt_at": "2026-02-01T12:00:04Z",
+             "last_error": "HTTP 503 from the receiver", "summary": "DOWN: example health is down in 2 of 3 regions"}""";
+
+    /** A target's verdict. */
+    public static final String VERDICT = """
+            {"target_id": "0190f1c2-7a1e-7c3d-9b0a-1f2e3d4c5b6a", "verdict": "regional", "since": "2026-01-31T12:00:04Z",
+             "regions": [{"region": "eu-west", "state": "down", "degraded": false, "consecutive_failures": 2,
+                          "consecutive_successes": 0, "since": "2026-01-31T12:00:04Z", "last_failure": "connect_refused",
+                          "last_error": "connection refused"},
+                         {"region": "us-east", "state": "up", "degraded": false, "consecutive_failures": 0,
+                          "consecutive_successes": 0, "last_failure": "none", "last_error": ""},
+                         {"region": "ap-south", "state": "unknown", "degraded": false, "consecutive_failures": 0,
+                          "consecutive_successes": 0, "last_failure": "none", "last_error": ""}],
+             "flapping": false, "open_incident_id": "0190f1d0-3c4b-7a2e-9f10-2b3c4d5e6f70"}""";
+
     private ApiExamples() {
     }
 }

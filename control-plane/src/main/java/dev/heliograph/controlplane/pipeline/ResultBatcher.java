@@ -68,6 +68,7 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
     private volatile Timer overheadTimer;
     private final Clock clock;
     private final String timedAgentId;
+    private volatile java.util.function.Consumer<CheckResult> observer = result -> { };
     private volatile int pendingSize;
     // Event-loop-confined state:
     private List<CheckResult> pending;
@@ -107,8 +108,17 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
     }
 
     /**
+     * Hands every accepted result to {@code next} as well, at once, on the accepting thread (the
+     * incident engine decides from results as they arrive, never by polling ClickHouse); it must not
+     * block. One observer.
+     */
+    public void observe(java.util.function.Consumer<CheckResult> next) {
+        this.observer = next;
+    }
+
+    /**
      * Accepts a result unless the queue is full; thread-safe and non-blocking. An accepted result's
-     * overhead is recorded (see the class comment).
+     * overhead is recorded (see the class comment) and it goes to the observer ({@link #observe}).
      */
     @Override
     public boolean offer(CheckResult result) {
@@ -120,6 +130,7 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
         }
         queue.add(result);
         accepted.incrementAndGet();
+        observer.accept(result);
         Timer overhead = overheadTimer;
         if (overhead != null && (timedAgentId == null || timedAgentId.equals(result.agentId()))) {
             overhead.record(overheadNanos(result, clock.instant()), TimeUnit.NANOSECONDS);
@@ -147,6 +158,8 @@ public final class ResultBatcher extends VerticleBase implements ResultSink, Met
         queue.addAll(results);
         queue.add(new Written(written));
         accepted.addAndGet(results.size());
+        java.util.function.Consumer<CheckResult> each = observer;
+        results.forEach(each);
         if (size >= settings.flushSize()) {
             context.runOnContext(v -> flush());
         }

@@ -43,6 +43,27 @@ public final class TargetRegistry {
     private Map<TargetId, PgTargetStore.Stamped> lastRead = Map.of();
     private boolean periodicRunning;
     private long timer = -1;
+    private final List<TargetListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Told of every target write and re-read, in the order the engine and hub are (the incident engine
+     * follows the targets this way). Calls come from any thread and must not block.
+     */
+    public interface TargetListener {
+        /** A target was created or changed (it may be disabled now). */
+        void apply(Target target);
+
+        /** A target was deleted. */
+        void remove(TargetId id);
+
+        /** The full set of enabled targets, re-read. */
+        void sync(java.util.Collection<Target> all);
+    }
+
+    /** Adds {@code listener}; register before {@link #start()} so that it sees the first read. */
+    public void listen(TargetListener listener) {
+        listeners.add(listener);
+    }
 
     public TargetRegistry(Vertx vertx, PgTargetStore store, ProbeEngine engine, AgentHub hub, Duration refreshInterval) {
         this.vertx = vertx;
@@ -99,6 +120,7 @@ public final class TargetRegistry {
         report(target.id(), Optional.of(target));
         engine.apply(target);
         hub.apply(target);
+        listeners.forEach(listener -> listener.apply(target));
     }
 
     /** A target was deleted through the API. */
@@ -106,6 +128,7 @@ public final class TargetRegistry {
         report(id, Optional.empty());
         engine.remove(id);
         hub.remove(id);
+        listeners.forEach(listener -> listener.remove(id));
     }
 
     /**
@@ -122,6 +145,7 @@ public final class TargetRegistry {
                     synchronized (this) {
                         List<Target> current = overruled(read);
                         hub.sync(current);
+                        listeners.forEach(listener -> listener.sync(current));
                         return engine.sync(current);
                     }
                 })

@@ -1,0 +1,117 @@
+package dev.heliograph.controlplane.incidents;
+
+import dev.heliograph.controlplane.alerting.NotificationEvent;
+import dev.heliograph.controlplane.alerting.NotificationMessage;
+import dev.heliograph.controlplane.alerting.RoutingCatalog;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Keeps the channels told about an incident equal to the channels its notification policies route it
+ * to now, writing the notifications that takes. A channel newly routed gets the event of the
+ * incident's kind ({@code opened} for down, {@code regional}, {@code degraded}, {@code config_error},
+ * {@code agent_not_reporting}); a channel that was told of another kind and still routes this one gets
+ * the new kind's event (an update, e.g. regional → down); a channel no longer routed (the incident
+ * resolved, or its kind no longer matches the channel's policy) gets {@code resolved} when one of its
+ * policies routes {@code resolved}, so a resolved notification reaches exactly the channels that heard
+ * of the incident. While notifications are held back (a mute window, flapping, the parent target down)
+ * nothing changes; the next reconcile after that catches up, so an outage still going on when a window
+ * ends is notified then.
+ */
+public final class Reconciler {
+    private final RoutingCatalog routing;
+    private final Duration parentWait;
+
+    /**
+     * @param parentWait how long the notifications of a target with a parent wait before they are sent,
+     *                   so that the parent's incident, decided at about the same time, can cancel them
+     */
+    public Reconciler(RoutingCatalog routing, Duration parentWait) {
+        this.routing = routing;
+        this.parentWait = parentWait;
+    }
+
+    /** The tracked incident after reconciling, and the writes that took. */
+    public record Outcome(Tracked tracked, List<Op> ops) {
+    }
+
+    /**
+     * Reconciles {@code tracked} at {@code now}.
+     *
+     * @param held       whether notifications are held back now (nothing changes)
+     * @param hasParent  whether the incident's target names a parent (its notifications wait {@code parentWait})
+     * @param message    writes the message of an event about the incident
+     */
+    public Outcome reconcile(Tracked tracked, boolean held, boolean hasParent, Instant now,
+                             Function<NotificationEvent, NotificationMessage> message) {
+        if (held) {
+            return new Outcome(tracked, List.of());
+        }
+        Incident incident = tracked.incident();
+        Map<UUID, Integer> wanted = incident.active()
+                ? routing.route(incident.orgId(), incident.kind().event(), incident.kind().severity(), incident.tags(),
+                regions(incident)).reminderIntervals()
+                : Map.of();
+        Map<UUID, Subscription> subscriptions = new HashMap<>(tracked.subscriptions());
+        List<Op> ops = new ArrayList<>();
+        Instant notBefore = hasParent ? now.plus(parentWait) : now;
+        for (Map.Entry<UUID, Integer> channel : wanted.entrySet()) {
+            Subscription current = subscriptions.get(channel.getKey());
+            if (current == null || current.notifiedKind() != incident.kind()) {
+                ops.add(new Op.Notify(message.apply(incident.kind().event()), channel.getKey(), incident.id(), groupKeys(incident),
+                        notBefore));
+                Subscription next = new Subscription(channel.getKey(), incident.kind(), channel.getValue(),
+                        current == null ? now : current.notifiedAt(), now);
+                subscriptions.put(channel.getKey(), next);
+                ops.add(new Op.Subscribe(incident.id(), next));
+            }
+        }
+        for (UUID channel : new ArrayList<>(subscriptions.keySet())) {
+            if (!wanted.containsKey(channel)) {
+                if (routing.routesResolved(incident.orgId(), channel)) {
+                    ops.add(new Op.Notify(message.apply(NotificationEvent.RESOLVED), channel, incident.id(), groupKeys(incident), now));
+                }
+                subscriptions.remove(channel);
+                ops.add(new Op.Unsubscribe(incident.id(), channel));
+            }
+        }
+        return new Outcome(new Tracked(incident, subscriptions), ops);
+    }
+
+    /**
+     * One-off notifications ({@code flapping}) to the channels routing {@code event} of
+     * {@code severity} about {@code incident}'s target; they subscribe nothing.
+     */
+    public List<Op> once(NotificationEvent event, String severity, Incident incident, NotificationMessage message) {
+        List<Op> ops = new ArrayList<>();
+        for (UUID channel : routing.route(incident.orgId(), event, severity, incident.tags(), regions(incident)).channels()) {
+            ops.add(new Op.Notify(message, channel, incident.id(), List.of(), message.timestamp()));
+        }
+        return ops;
+    }
+
+    /** The regions a policy's region filter is matched against: the regions down, or the agent's region. */
+    static List<String> regions(Incident incident) {
+        if (incident.region() != null) {
+            return List.of(incident.region());
+        }
+        return incident.regionsDown();
+    }
+
+    /** The keys grouped notifications gather by: {@code tag:<tag>} per tag and {@code region:<region>} per region down. */
+    static List<String> groupKeys(Incident incident) {
+        List<String> keys = new ArrayList<>();
+        if (incident.targetId() == null) {
+            return keys;
+        }
+        incident.tags().stream().sorted().forEach(tag -> keys.add("tag:" + tag));
+        incident.regionsDown().stream().sorted().forEach(region -> keys.add("region:" + region));
+        return keys;
+    }
+}

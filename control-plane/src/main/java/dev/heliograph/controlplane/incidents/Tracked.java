@@ -1,0 +1,11 @@
+package dev.heliograph.controlplane.incidents;
+
+import java.util.Map;
+import java.util.UUID;
+
+/** An active incident with the channels told about it (by channel id). Immutable. */
+public record Tracked(Incident incident, Map<UUID, Subscription> subscriptions) {
+    public Tracked {
+        subscriptions = Map.copyOf(subscriptions);
+    }
+}
