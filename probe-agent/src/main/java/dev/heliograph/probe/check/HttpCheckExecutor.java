@@ -63,8 +63,22 @@ public final class HttpCheckExecutor implements CheckExecutor {
     @Override
     public Future<CheckResult> execute(Check check) {
         HttpSpec spec = (HttpSpec) check.target().spec();
-        Request first = new Request(spec.method(), spec.uri(), spec.requestHeaders(), spec.body());
+        Request first = new Request(spec.method(), spec.uri(), withUserAgent(spec.requestHeaders(), check.region().value()), spec.body());
         return runner.run(check, run -> new Hops(spec, run).start(first));
+    }
+
+    /**
+     * {@code headers} with {@code User-Agent: Heliograph/0.1 (region <region>)} added unless the spec
+     * sets its own: a target can tell the regions apart (to allow-list probe traffic, or in a test that
+     * fails one region only).
+     */
+    static Map<String, String> withUserAgent(Map<String, String> headers, String region) {
+        if (headers.keySet().stream().anyMatch("user-agent"::equalsIgnoreCase)) {
+            return headers;
+        }
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.put("User-Agent", "Heliograph/0.1 (region " + region + ")");
+        return all;
     }
 
     /** Closes the shared client and the sockets it opened. */

@@ -262,12 +262,19 @@ class HttpCheckExecutorTest {
     void seeOtherTurnsAPostIntoAGetWithTheSameHeaders() {
         // The redirected request itself must arrive as a GET carrying the spec's header: /method echoes both.
         HttpSpec spec = new HttpSpec("POST", url("/see-other"), Map.of("X-Probe", "yes"), "{\"a\":1}", null,
-                "method=GET host=127.0.0.1:" + port + " agent=Heliograph/0.1 x-probe=yes", null, null, null, null);
+                "method=GET host=127.0.0.1:" + port + " agent=Heliograph/0.1 (region local) x-probe=yes", null, null, null, null);
 
         CheckResult result = run(spec, 2_000);
 
         assertThat(result.status()).isEqualTo(Status.UP);
         assertThat(result.error()).isEmpty();
+    }
+
+    @Test
+    void theUserAgentNamesTheRegionUnlessTheSpecSetsOne() {
+        assertThat(HttpCheckExecutor.withUserAgent(Map.of("X-A", "1"), "eu-west"))
+                .containsEntry("User-Agent", "Heliograph/0.1 (region eu-west)").containsEntry("X-A", "1");
+        assertThat(HttpCheckExecutor.withUserAgent(Map.of("user-agent", "mine"), "eu-west")).containsExactly(Map.entry("user-agent", "mine"));
     }
 
     @Test
