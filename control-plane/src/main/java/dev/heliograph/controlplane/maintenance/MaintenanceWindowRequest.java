@@ -37,9 +37,9 @@ public record MaintenanceWindowRequest(
                 example = "Europe/Berlin") String timeZone,
         @Schema(description = "length of each occurrence in elapsed seconds, 60..31622400 (366 days)", example = "7200")
         Integer durationS,
-        @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "RFC 5545 RRULE value without DTSTART, e.g. "
-                + "FREQ=WEEKLY;BYDAY=SU; at most hourly, no BYSECOND, not COUNT and UNTIL together; absent or null for a "
-                + "one-off window") String rrule,
+        @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, types = {"string", "null"}, description = "RFC 5545 RRULE "
+                + "value without DTSTART, e.g. FREQ=WEEKLY;BYDAY=SU; at most hourly, no BYSECOND, not COUNT and UNTIL "
+                + "together; absent or null for a one-off window") String rrule,
         @Schema(allowableValues = {"mute", "pause"}, description = "mute: checks run, nothing is notified, the time is left "
                 + "out of uptime; pause: no checks") String mode,
         @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "ids of targets of the org in scope, at most "

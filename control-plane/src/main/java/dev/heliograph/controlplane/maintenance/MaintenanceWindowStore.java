@@ -114,7 +114,7 @@ public final class MaintenanceWindowStore {
         }
         UUID[] array = ids.stream().map(TargetId::value).distinct().toArray(UUID[]::new);
         return pool.preparedQuery("SELECT id FROM targets WHERE org_id = $1 AND id = ANY($2)")
-                .execute(Tuple.of(org.value(), array))
+                .execute(Tuple.tuple().addUUID(org.value()).addArrayOfUUID(array))
                 .map(rows -> {
                     Set<TargetId> unknown = new HashSet<>(ids);
                     rows.forEach(row -> unknown.remove(new TargetId(row.getUUID("id"))));
