@@ -57,6 +57,7 @@ public final class MaintenanceSchedule extends VerticleBase {
     private volatile WindowIndex index = WindowIndex.EMPTY;
     // Confined to this verticle's context:
     private long boundaryTimer = -1;
+    private Instant armedFor;
     private boolean reading;
     private List<Promise<Void>> waiting = new ArrayList<>();
 
@@ -132,7 +133,9 @@ public final class MaintenanceSchedule extends VerticleBase {
             if (read.succeeded()) {
                 WindowIndex before = index;
                 index = new WindowIndex(read.result());
-                arm(clock.instant());
+                Instant now = clock.instant();
+                // A boundary that is due but whose timer has not fired yet must not be skipped.
+                arm(armedFor != null && !armedFor.isAfter(now) ? armedFor.minusNanos(1) : now);
                 before.changedOrgs(index).forEach(this::tell);
                 served.forEach(Promise::complete);
             } else {
@@ -150,14 +153,17 @@ public final class MaintenanceSchedule extends VerticleBase {
         if (boundaryTimer != -1) {
             vertx.cancelTimer(boundaryTimer);
             boundaryTimer = -1;
+            armedFor = null;
         }
         index.nextBoundary(after).ifPresent(this::armFor);
     }
 
     private void armFor(WindowIndex.Boundary boundary) {
         long delay = Math.max(1, Duration.between(clock.instant(), boundary.at()).toMillis());
+        armedFor = boundary.at();
         boundaryTimer = vertx.setTimer(delay, id -> {
             boundaryTimer = -1;
+            armedFor = null;
             if (clock.instant().isBefore(boundary.at())) {
                 armFor(boundary); // woke before the clock got there
                 return;
