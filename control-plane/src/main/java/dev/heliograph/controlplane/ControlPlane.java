@@ -20,6 +20,9 @@ import dev.heliograph.controlplane.api.OnDemandHandler;
 import dev.heliograph.controlplane.api.RegionHandler;
 import dev.heliograph.controlplane.api.DashboardHandler;
 import dev.heliograph.controlplane.api.HealthHandler;
+import dev.heliograph.controlplane.api.MaintenanceWindowHandler;
+import dev.heliograph.controlplane.maintenance.MaintenanceSchedule;
+import dev.heliograph.controlplane.maintenance.MaintenanceWindowStore;
 import dev.heliograph.controlplane.api.Idempotency;
 import dev.heliograph.controlplane.api.TagHandler;
 import dev.heliograph.controlplane.api.ResultHandler;
@@ -62,8 +65,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control-plane process, assembled: Postgres (migrated) → ClickHouse (migrated) → result
- * batcher → probe engine for the local region → agent server and hub for the other regions →
- * target registry → REST API → control server.
+ * batcher → probe engine for the local region → maintenance schedule → agent server and hub for the
+ * other regions → target registry → REST API → control server.
  * {@link #start} brings them up in that order; {@link #stop} takes them down in reverse so that no
  * accepted result is lost: stop scheduling, let in-flight checks finish, flush the batcher, close
  * the rest.
@@ -95,6 +98,7 @@ public final class ControlPlane {
     private AgentServer agentServer;
     private ServerTls tls;
     private String agentServerDeployment;
+    private String maintenanceDeployment;
     private ConfigReloader reloader;
     private HealthProbes probes;
     private Idempotency idempotency;
@@ -205,6 +209,8 @@ public final class ControlPlane {
         HealthHandler health = new HealthHandler(components);
         PgApiKeyStore keys = new PgApiKeyStore(postgres);
         KeyAuthenticator authenticator = new KeyAuthenticator(keys, clock);
+        MaintenanceWindowStore windows = new MaintenanceWindowStore(postgres);
+        MaintenanceSchedule maintenance = new MaintenanceSchedule(windows::all, clock, MaintenanceSchedule.RELOAD_INTERVAL);
         return keys.bootstrap(config.api().bootstrapKey())
                 .compose(created -> {
                     created.ifPresent(ControlPlane::showBootstrapKey);
@@ -213,12 +219,16 @@ public final class ControlPlane {
                 .compose(v -> agentStore.regionNames())
                 .compose(names -> {
                     regions.load(names);
+                    return vertx.deployVerticle(maintenance); // the windows are loaded before any target is scheduled
+                }).compose(deployment -> {
+                    maintenanceDeployment = deployment;
                     return vertx.deployVerticle(agentServer);
                 }).compose(deployment -> {
                     agentServerDeployment = deployment;
                     AgentHub hub = agentServer.hub();
                     hub.bindTo(metrics.registry());
-                    registry = new TargetRegistry(vertx, targets, engine, hub, Duration.ofSeconds(config.scheduler().refreshIntervalS()));
+                    registry = new TargetRegistry(vertx, targets, engine, hub, Duration.ofSeconds(config.scheduler().refreshIntervalS()),
+                            maintenance);
                     LiveSettings live = new LiveSettings(config, engine, registry);
                     reloader = new ConfigReloader(vertx, source, config, components, live::apply);
                     AgentDrain drain = new AgentDrain(vertx, hub, clock);
@@ -229,7 +239,7 @@ public final class ControlPlane {
                     RegionHandler regionHandler = new RegionHandler(agentStore, regions, region, Duration.ofHours(a.tokenTtlH()),
                             tls.caFingerprint(), clock);
                     AgentHandler agentHandler = new AgentHandler(hub);
-                    ResultHandler resultHandler = new ResultHandler(targets, clickhouse, clock);
+                    ResultHandler resultHandler = new ResultHandler(targets, clickhouse, maintenance, clock);
                     PgTargetOverview overview = new PgTargetOverview(postgres);
                     DashboardHandler dashboard = new DashboardHandler(overview, clickhouse, hub, clock, DashboardHandler.MAX_AGE);
                     idempotency = new Idempotency(vertx, new PgIdempotencyStore(postgres), clock,
@@ -248,7 +258,8 @@ public final class ControlPlane {
                                         new TagHandler(overview), dashboard,
                                         new BulkTargetHandler(targets, registry, region, live::guard, regions::contains),
                                         new BulkActionHandler(targets, registry),
-                                        new TargetFileHandler(targets, registry, region, live::guard, regions::contains)));
+                                        new TargetFileHandler(targets, registry, region, live::guard, regions::contains),
+                                        new MaintenanceWindowHandler(windows, maintenance, clock)));
                     }).compose(server -> {
                         api = server;
                         components.healthy(Components.API_SERVER, "listening on " + config.api().host() + ":" + server.port());
@@ -351,7 +362,9 @@ public final class ControlPlane {
         }
         Future<Void> apiClosed = api == null ? Future.succeededFuture() : api.close();
         Future<Void> controlClosed = control == null ? Future.succeededFuture() : control.close();
-        return Future.join(apiClosed, controlClosed, closeAgentServer()).transform(v -> {
+        Future<Void> maintenanceClosed = maintenanceDeployment == null ? Future.succeededFuture() : vertx.undeploy(maintenanceDeployment);
+        maintenanceDeployment = null;
+        return Future.join(List.of(apiClosed, controlClosed, closeAgentServer(), maintenanceClosed)).transform(v -> {
             components.exited(Components.API_SERVER, "closed");
             components.exited(Components.CONTROL_SERVER, "closed");
             components.exited(Components.AGENT_SERVER, "closed");

@@ -55,7 +55,7 @@ public final class ApiExamples {
     /** A target's statistics. */
     public static final String STATS = """
             {"target_id": "0190f1c2-7a1e-7c3d-9b0a-1f2e3d4c5b6a", "window": "1h", "checks": 120, "up_checks": 119,
-             "uptime_ratio": 0.9917, "p50_ms": 41.0, "p95_ms": 88.5, "p99_ms": 130.2}""";
+             "uptime_ratio": 0.9917, "p50_ms": 41.0, "p95_ms": 88.5, "p99_ms": 130.2, "muted_s": 0}""";
 
     /** Body of a region create. */
     public static final String REGION_REQUEST = """

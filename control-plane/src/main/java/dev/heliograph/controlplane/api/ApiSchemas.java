@@ -49,7 +49,9 @@ public final class ApiSchemas {
             @Schema(types = {"number", "null"}, description = "up_checks / checks; null without checks") Double uptimeRatio,
             @Schema(types = {"number", "null"}, description = "median total_ms; null without checks") Double p50Ms,
             @Schema(types = {"number", "null"}, description = "95th percentile of total_ms; null without checks") Double p95Ms,
-            @Schema(types = {"number", "null"}, description = "99th percentile of total_ms; null without checks") Double p99Ms) {
+            @Schema(types = {"number", "null"}, description = "99th percentile of total_ms; null without checks") Double p99Ms,
+            @Schema(description = "seconds of the window inside the target's mute maintenance windows, in whole minutes; "
+                    + "those minutes are left out of every figure above") long mutedS) {
     }
 
     /** {@code POST /api/v1/targets/{id}/check-now}. */

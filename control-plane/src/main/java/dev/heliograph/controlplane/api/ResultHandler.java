@@ -1,9 +1,12 @@
 package dev.heliograph.controlplane.api;
 
+import dev.heliograph.controlplane.maintenance.MaintenanceSchedule;
 import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
+import dev.heliograph.controlplane.storage.clickhouse.ExcludedMinutes;
 import dev.heliograph.controlplane.storage.clickhouse.ResultCursor;
 import dev.heliograph.controlplane.storage.clickhouse.TargetStats;
 import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
+import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetId;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -25,6 +28,10 @@ import java.util.regex.Pattern;
 /**
  * {@code /api/v1/targets/{id}/results} (raw results from ClickHouse, newest first, cursor paged) and
  * {@code /api/v1/targets/{id}/stats} (count, uptime and latency quantiles from the 1-minute rollup).
+ * The stats leave out the target's muted maintenance time ({@link MaintenanceSchedule#muted}) in
+ * whole minutes: a minute that a mute window touches counts for no figure, and {@code muted_s} says
+ * how much was left out. The muted time is that of the windows as they are now: a deleted window no
+ * longer hides its past.
  */
 public final class ResultHandler {
     /** Longest stats window. */
@@ -33,11 +40,13 @@ public final class ResultHandler {
 
     private final PgTargetStore targets;
     private final ClickHouseResultStore results;
+    private final MaintenanceSchedule maintenance;
     private final Clock clock;
 
-    public ResultHandler(PgTargetStore targets, ClickHouseResultStore results, Clock clock) {
+    public ResultHandler(PgTargetStore targets, ClickHouseResultStore results, MaintenanceSchedule maintenance, Clock clock) {
         this.targets = targets;
         this.results = results;
+        this.maintenance = maintenance;
         this.clock = clock;
     }
 
@@ -74,7 +83,8 @@ public final class ResultHandler {
     @ApiRoute(method = "GET", path = "/api/v1/targets/{id}/stats")
     @Operation(summary = "Read a target's statistics",
             description = "Checks, uptime and latency quantiles of total_ms over a window, from the 1-minute rollup; the "
-                    + "quantiles and uptime_ratio are null without checks.")
+                    + "quantiles and uptime_ratio are null without checks. Minutes inside the target's mute maintenance "
+                    + "windows are left out of every figure (muted_s says how many seconds).")
     @Parameter(name = "id", description = "the target's id", example = ApiExamples.TARGET_ID)
     @Parameter(name = "window", description = "how far back: a number and m, h or d, between 1m and 90d (default 1h)",
             example = "24h", schema = @Schema(types = "string"))
@@ -83,19 +93,36 @@ public final class ResultHandler {
                     examples = @ExampleObject(ApiExamples.STATS)))
     @ApiResponse(responseCode = "404", description = "TARGET_NOT_FOUND: the org has no target with this id")
     @ApiResponse(responseCode = "400",
-            description = "INVALID_PARAMETER: window is not like 15m, 1h or 7d, or lies outside 1m..90d")
+            description = "INVALID_PARAMETER: window is not like 15m, 1h or 7d, lies outside 1m..90d, or holds more than "
+                    + "5000 separate muted periods")
     private void stats(RoutingContext ctx) {
         TargetId id = TargetHandler.targetId(ctx);
         String windowText = ctx.request().getParam("window", "1h");
         Duration window = window(windowText);
         Instant now = clock.instant();
         TargetHandler.require(targets, ctx, id)
-                .compose(target -> results.stats(target.orgId(), id, now, window))
-                .onSuccess(stats -> Responses.json(ctx, 200, view(id, windowText, stats)))
+                .compose(target -> {
+                    ExcludedMinutes muted = muted(target, now.minus(window), now);
+                    return results.stats(target.orgId(), id, now, window, muted)
+                            .map(stats -> view(id, windowText, stats, muted.seconds()));
+                })
+                .onSuccess(body -> Responses.json(ctx, 200, body))
                 .onFailure(ctx::fail);
     }
 
-    private static Map<String, Object> view(TargetId id, String window, TargetStats stats) {
+    /** The target's muted time in {@code [from, now)} as whole minutes; 400 when it is too fragmented for one query. */
+    private ExcludedMinutes muted(Target target, Instant from, Instant now) {
+        Instant fromMinute = Instant.ofEpochSecond(from.getEpochSecond() / 60 * 60); // where the stats query starts
+        try {
+            return ExcludedMinutes.of(fromMinute, now, maintenance.muted(target, fromMinute, now).stream()
+                    .map(interval -> new ExcludedMinutes.Span(interval.start(), interval.end())).toList());
+        } catch (IllegalArgumentException tooMany) {
+            throw ApiException.badParameter("window", "the window holds more than " + ExcludedMinutes.MAX_SPANS
+                    + " separate muted periods; ask for a shorter window");
+        }
+    }
+
+    private static Map<String, Object> view(TargetId id, String window, TargetStats stats, long mutedS) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("target_id", id.toString());
         body.put("window", window);
@@ -105,6 +132,7 @@ public final class ResultHandler {
         body.put("p50_ms", stats.p50Ms());
         body.put("p95_ms", stats.p95Ms());
         body.put("p99_ms", stats.p99Ms());
+        body.put("muted_s", mutedS);
         return body;
     }
 

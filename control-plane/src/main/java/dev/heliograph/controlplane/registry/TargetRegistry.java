@@ -1,6 +1,7 @@
 package dev.heliograph.controlplane.registry;
 
 import dev.heliograph.controlplane.agents.AgentHub;
+import dev.heliograph.controlplane.maintenance.MaintenanceSchedule;
 import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
 import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetId;
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * during a re-read overrule what it read for those targets: the refresh never re-schedules a target
  * deleted meanwhile nor drops one created meanwhile, and it is never skipped as a whole (so steady
  * API traffic cannot starve the repair).
+ *
+ * <p>Maintenance: a target in a {@code pause} window is handed on as disabled
+ * ({@link MaintenanceSchedule#withPause}), so neither the engine nor the hub checks it; its stored
+ * {@code enabled} flag stays as it is. When the schedule says that an org's windows started, ended
+ * or changed, the registry re-reads (one re-read at a time, another one after it when told again
+ * meanwhile), which re-applies every target as it should be scheduled now.
  */
 public final class TargetRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(TargetRegistry.class);
@@ -35,6 +42,7 @@ public final class TargetRegistry {
     private final PgTargetStore store;
     private final ProbeEngine engine;
     private final AgentHub hub;
+    private final MaintenanceSchedule maintenance;
     private Duration refreshInterval;
     // Writes reported while a re-read runs: id → the new target, or empty when deleted.
     private final Map<TargetId, Optional<Target>> reportedDuringRead = new LinkedHashMap<>();
@@ -42,6 +50,8 @@ public final class TargetRegistry {
     // The previous re-read: every enabled target with its row's stamp.
     private Map<TargetId, PgTargetStore.Stamped> lastRead = Map.of();
     private boolean periodicRunning;
+    private boolean maintenanceRefreshRunning;
+    private boolean maintenanceRefreshAgain;
     private long timer = -1;
     private final List<TargetListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -65,16 +75,19 @@ public final class TargetRegistry {
         listeners.add(listener);
     }
 
-    public TargetRegistry(Vertx vertx, PgTargetStore store, ProbeEngine engine, AgentHub hub, Duration refreshInterval) {
+    public TargetRegistry(Vertx vertx, PgTargetStore store, ProbeEngine engine, AgentHub hub, Duration refreshInterval,
+                          MaintenanceSchedule maintenance) {
         this.vertx = vertx;
         this.store = store;
         this.engine = engine;
         this.hub = hub;
         this.refreshInterval = refreshInterval;
+        this.maintenance = maintenance;
     }
 
-    /** Loads every schedulable target into the engine, then refreshes periodically. */
+    /** Loads every schedulable target into the engine, then refreshes periodically and when maintenance changes. */
     public Future<Void> start() {
+        maintenance.addListener(org -> maintenanceChanged());
         return refresh().onSuccess(v -> schedule());
     }
 
@@ -118,9 +131,36 @@ public final class TargetRegistry {
     /** A target was created or updated through the API. */
     public synchronized void changed(Target target) {
         report(target.id(), Optional.of(target));
-        engine.apply(target);
-        hub.apply(target);
+        Target scheduled = maintenance.withPause(target);
+        engine.apply(scheduled);
+        hub.apply(scheduled);
+        // The incident engine gets the target as it is: a pause stops checks, it does not end incidents.
         listeners.forEach(listener -> listener.apply(target));
+    }
+
+    /** A pause may have begun or ended: re-read once, and once more if told again during the read. */
+    private void maintenanceChanged() {
+        synchronized (this) {
+            if (maintenanceRefreshRunning) {
+                maintenanceRefreshAgain = true;
+                return;
+            }
+            maintenanceRefreshRunning = true;
+        }
+        refresh().onComplete(done -> {
+            if (done.failed()) {
+                LOG.warn("target refresh after a maintenance change failed: {}", done.cause().getMessage());
+            }
+            boolean again;
+            synchronized (this) {
+                again = maintenanceRefreshAgain;
+                maintenanceRefreshAgain = false;
+                maintenanceRefreshRunning = false;
+            }
+            if (again) {
+                maintenanceChanged();
+            }
+        });
     }
 
     /** A target was deleted through the API. */
@@ -144,9 +184,10 @@ public final class TargetRegistry {
                 .compose(read -> {
                     synchronized (this) {
                         List<Target> current = overruled(read);
-                        hub.sync(current);
+                        List<Target> scheduled = current.stream().map(maintenance::withPause).toList();
+                        hub.sync(scheduled);
                         listeners.forEach(listener -> listener.sync(current));
-                        return engine.sync(current);
+                        return engine.sync(scheduled);
                     }
                 })
                 .eventually(() -> {

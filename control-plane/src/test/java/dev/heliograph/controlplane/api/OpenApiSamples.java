@@ -37,6 +37,12 @@ final class OpenApiSamples {
     }
 
     List<Sample> all() {
+        List<Sample> all = new java.util.ArrayList<>(core());
+        all.addAll(new MaintenanceWindowSamples(api).all());
+        return all;
+    }
+
+    private List<Sample> core() {
         String missing = UUID.randomUUID().toString();
         return List.of(
                 new Sample("GET /api/v1/health", "components", 200, () -> api.get("/api/v1/health")),

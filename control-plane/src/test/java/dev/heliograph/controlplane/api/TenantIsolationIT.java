@@ -38,6 +38,7 @@ class TenantIsolationIT {
     private ApiClient second;
     private String targetId;
     private String keyId;
+    private String windowId;
     private String firstTargetBefore;
 
     /** How a route must answer the other org. */
@@ -69,6 +70,15 @@ class TenantIsolationIT {
         firstTargetBefore = target.text();
         ApiClient.Answer key = first.post("/api/v1/api-keys", "{\"name\":\"first-viewer\",\"role\":\"viewer\"}");
         keyId = key.json().path("id").asText();
+        ApiClient.Answer window = first.post("/api/v1/maintenance-windows", window("first-window", targetId));
+        assertThat(window.status()).as(window.text()).isEqualTo(201);
+        windowId = window.json().path("id").asText();
+    }
+
+    /** A daily mute window body over {@code target}. */
+    private static String window(String name, String target) {
+        return "{\"name\":\"" + name + "\",\"starts_at\":\"2026-01-01T03:00:00\",\"time_zone\":\"UTC\",\"duration_s\":3600,"
+                + "\"rrule\":\"FREQ=DAILY\",\"mode\":\"mute\",\"target_ids\":[\"" + target + "\"]}";
     }
 
     @AfterAll
@@ -128,7 +138,21 @@ class TenantIsolationIT {
                 new Row("DELETE /api/v1/agents/{id}", "DELETE", "/api/v1/agents/" + UUID.randomUUID(), null, Expect.OPERATOR_ONLY),
                 new Row("GET /api/v1/health", "GET", "/api/v1/health", null, Expect.OWN_DATA_ONLY),
                 new Row("GET /api/v1/tags", "GET", "/api/v1/tags", null, Expect.OWN_DATA_ONLY),
-                new Row("GET /api/v1/dashboard", "GET", "/api/v1/dashboard", null, Expect.OWN_DATA_ONLY));
+                new Row("GET /api/v1/dashboard", "GET", "/api/v1/dashboard", null, Expect.OWN_DATA_ONLY),
+                new Row("GET /api/v1/maintenance-windows", "GET", "/api/v1/maintenance-windows", null, Expect.OWN_DATA_ONLY),
+                // A window over the first org's tag is the second org's own: it covers none of the first org's targets.
+                new Row("POST /api/v1/maintenance-windows", "POST", "/api/v1/maintenance-windows",
+                        window("second-window", t).replace("\"target_ids\":[\"" + t + "\"]", "\"tags\":[\"first-tag\"]"),
+                        Expect.OWN_DATA_ONLY),
+                // The first org's target id is unknown to the second org, exactly like a random id.
+                new Row("POST /api/v1/maintenance-windows:preview", "POST", "/api/v1/maintenance-windows:preview",
+                        window("preview", t), Expect.OWN_DATA_ONLY),
+                new Row("GET /api/v1/maintenance-windows/{id}", "GET", "/api/v1/maintenance-windows/" + windowId, null,
+                        Expect.NOT_FOUND),
+                new Row("PUT /api/v1/maintenance-windows/{id}", "PUT", "/api/v1/maintenance-windows/" + windowId,
+                        window("taken-over", t).replace("\"target_ids\":[\"" + t + "\"]", "\"tags\":[\"x\"]"), Expect.NOT_FOUND),
+                new Row("DELETE /api/v1/maintenance-windows/{id}", "DELETE", "/api/v1/maintenance-windows/" + windowId, null,
+                        Expect.NOT_FOUND));
     }
 
     @Test
@@ -150,6 +174,7 @@ class TenantIsolationIT {
         assertThat(first.get("/api/v1/targets?limit=500").json().path("items").findValuesAsText("name"))
                 .containsExactly("first-secret-name");
         assertThat(first.get("/api/v1/regions/local").status()).isEqualTo(200);
+        assertThat(first.get("/api/v1/maintenance-windows/" + windowId).json().path("version").asLong()).isEqualTo(1);
     }
 
     @Test
@@ -174,7 +199,7 @@ class TenantIsolationIT {
     private String check(Row row, ApiClient.Answer answer) {
         // Facts of the first org; one counts as leaked when the answer holds it and the request did not.
         String request = row.path() + " " + (row.body() == null ? "" : row.body());
-        boolean leaks = List.of(targetId, "first-secret-name", "first-tag", keyId, "first-viewer").stream()
+        boolean leaks = List.of(targetId, "first-secret-name", "first-tag", keyId, "first-viewer", windowId, "first-window").stream()
                 .anyMatch(fact -> answer.text().contains(fact) && !request.contains(fact));
         return switch (row.expect()) {
             case NOT_FOUND -> answer.status() == 404 && answer.json().path("error").has("code") && !leaks ? null

@@ -200,11 +200,19 @@ public final class ClickHouseResultStore implements AutoCloseable {
 
     /** Figures of one target over the last {@code window} (minute resolution), from the rollup. */
     public Future<TargetStats> stats(OrgId org, TargetId target, Instant now, Duration window) {
+        return stats(org, target, now, window, ExcludedMinutes.NONE);
+    }
+
+    /**
+     * Figures of one target over the last {@code window} (minute resolution), from the rollup, leaving
+     * out the minutes of {@code excluded} (muted maintenance time) from every figure.
+     */
+    public Future<TargetStats> stats(OrgId org, TargetId target, Instant now, Duration window, ExcludedMinutes excluded) {
         long fromSec = now.minus(window).getEpochSecond() / 60 * 60;
         String sql = "SELECT * FROM (SELECT countMerge(checks) AS n_checks, sumMerge(up_checks) AS n_up, "
                 + "quantilesMerge(0.5, 0.95, 0.99)(latency) AS q FROM check_results_1m WHERE org_id = "
                 + ClickHouseSql.uuid(org.value()) + " AND target_id = " + ClickHouseSql.uuid(target.value())
-                + " AND minute >= " + ClickHouseSql.dateTime(fromSec) + ") WHERE n_checks > 0 FORMAT JSONEachRow";
+                + " AND minute >= " + ClickHouseSql.dateTime(fromSec) + excluded.sql() + ") WHERE n_checks > 0 FORMAT JSONEachRow";
         return blocking(() -> {
             List<JsonNode> rows = query(sql);
             if (rows.isEmpty()) {

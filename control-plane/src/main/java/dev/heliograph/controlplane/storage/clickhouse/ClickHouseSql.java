@@ -44,6 +44,15 @@ public final class ClickHouseSql {
         return "toUUID('" + id + "')";
     }
 
+    /** An array of whole numbers, {@code [1,2,3]}: numbers made by the caller, never text from a request. */
+    public static String numbers(long[] values) {
+        StringBuilder out = new StringBuilder(values.length * 11 + 2).append('[');
+        for (int i = 0; i < values.length; i++) {
+            out.append(i == 0 ? "" : ",").append(values[i]);
+        }
+        return out.append(']').toString();
+    }
+
     /** A DateTime value from Unix seconds: {@code toDateTime(…)} (independent of the server's time zone). */
     public static String dateTime(long epochSeconds) {
         return "toDateTime(" + epochSeconds + ")";
