@@ -188,9 +188,11 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
      * notification, collected for {@code group_wait_s} before it is sent ({@code group_threshold} 0
      * turns grouping off). {@code confirm}: a first failure in one region asks the target's other
      * regions for an on-demand check at once; at most {@code max_confirmations} run at a time.
+     * {@code parent_wait_s}: the notifications of a target that names a parent wait this long, so that
+     * the parent's incident, decided at about the same time, can still cancel them.
      */
     public record Incidents(int flapTransitions, int flapWindowS, int groupThreshold, int groupWindowS, int groupWaitS,
-                            boolean confirm, int maxConfirmations) {
+                            boolean confirm, int maxConfirmations, int parentWaitS) {
     }
 
     /**
@@ -225,7 +227,7 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
                 new Log("info", "auto"),
                 new Secret("", ""),
                 new Tls(Tls.SELF_SIGNED, ".data/tls", List.of("localhost", "127.0.0.1", "::1"), "", "", "", false),
-                new Incidents(4, 900, 5, 60, 10, true, 200),
+                new Incidents(4, 900, 5, 60, 10, true, 200, 30),
                 new Alerting(1_000, 300_000, 86_400, 10_000, 16, 1_000, 60, ""));
     }
 
@@ -313,6 +315,7 @@ public record HeliographConfig(Api api, Control control, Postgres postgres, Clic
         range(errors, "incidents.group_window_s", incidents.groupWindowS, 1, 3600);
         range(errors, "incidents.group_wait_s", incidents.groupWaitS, 0, 600);
         range(errors, "incidents.max_confirmations", incidents.maxConfirmations, 1, 100_000);
+        range(errors, "incidents.parent_wait_s", incidents.parentWaitS, 0, 3600);
         range(errors, "alerting.retry_initial_ms", alerting.retryInitialMs, 10, 600_000);
         range(errors, "alerting.retry_max_ms", alerting.retryMaxMs, Math.max(10, alerting.retryInitialMs), 86_400_000);
         range(errors, "alerting.dead_letter_after_s", alerting.deadLetterAfterS, 1, 30 * 86_400);

@@ -68,7 +68,8 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
     private final AtomicLong failedWrites = new AtomicLong();
     private final AtomicLong decisions = new AtomicLong();
     // Event-loop state:
-    private final Map<TargetId, Target> targets = new HashMap<>();
+    // Written on the event loop, read from any thread (target()).
+    private final Map<TargetId, Target> targets = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<TargetId, TargetSlot> slots = new HashMap<>();
     private final Map<UUID, TargetId> incidentTargets = new HashMap<>();
     private final Set<UUID> activeDown = new HashSet<>();
@@ -110,6 +111,11 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
     public Future<?> stop() {
         vertx.cancelTimer(sweepTimer);
         return Future.succeededFuture();
+    }
+
+    /** The enabled target {@code id} as the engine knows it, or {@code null}; thread-safe. */
+    public Target target(TargetId id) {
+        return targets.get(id);
     }
 
     /** Agent incidents loaded at start (for {@link AgentIncidents}). */

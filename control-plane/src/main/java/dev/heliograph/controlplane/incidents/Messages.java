@@ -15,11 +15,16 @@ import java.util.Set;
  * channels show it ({@link NotificationMessage}). Links point at {@code <publicUrl>/api/v1/incidents/<id>}.
  */
 public final class Messages {
-    private final String publicUrl;
+    private final java.util.function.Supplier<String> publicUrl;
 
-    /** @param publicUrl base of links, e.g. {@code https://heliograph.example.com}; no trailing slash */
+    /** @param publicUrl base of links, e.g. {@code https://heliograph.example.com} */
     public Messages(String publicUrl) {
-        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        this(() -> publicUrl);
+    }
+
+    /** @param publicUrl base of links, read when a link is made (the API's port may be known only after start) */
+    public Messages(java.util.function.Supplier<String> publicUrl) {
+        this.publicUrl = publicUrl;
     }
 
     /** The title of a target incident of {@code kind}, e.g. {@code "web is down"}. */
@@ -35,7 +40,8 @@ public final class Messages {
 
     /** The link to {@code incident} in the API. */
     public String url(Incident incident) {
-        return publicUrl + "/api/v1/incidents/" + incident.id();
+        String base = publicUrl.get();
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/v1/incidents/" + incident.id();
     }
 
     /**
