@@ -6,7 +6,9 @@ import dev.heliograph.controlplane.agents.AgentHub;
 import dev.heliograph.controlplane.agents.AgentServer;
 import dev.heliograph.controlplane.agents.AgentStore;
 import dev.heliograph.controlplane.agents.RegionCatalog;
+import dev.heliograph.controlplane.alerting.channel.ChannelSenders;
 import dev.heliograph.controlplane.api.AgentHandler;
+import dev.heliograph.controlplane.api.AlertChannelHandler;
 import dev.heliograph.controlplane.api.ApiServer;
 import dev.heliograph.controlplane.api.BulkActionHandler;
 import dev.heliograph.controlplane.api.BulkTargetHandler;
@@ -37,10 +39,12 @@ import dev.heliograph.controlplane.pipeline.BatchWriter;
 import dev.heliograph.controlplane.pipeline.BatcherStats;
 import dev.heliograph.controlplane.pipeline.ResultBatcher;
 import dev.heliograph.controlplane.registry.TargetRegistry;
+import dev.heliograph.controlplane.secrets.ChannelSealer;
 import dev.heliograph.controlplane.secrets.SecretCipher;
 import dev.heliograph.controlplane.secrets.SpecSealer;
 import dev.heliograph.controlplane.secrets.StoredSecrets;
 import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
+import dev.heliograph.controlplane.storage.postgres.AlertChannelStore;
 import dev.heliograph.controlplane.storage.postgres.PgIdempotencyStore;
 import dev.heliograph.controlplane.storage.postgres.PgMigrations;
 import dev.heliograph.controlplane.storage.postgres.PgTargetOverview;
@@ -98,6 +102,7 @@ public final class ControlPlane {
     private ConfigReloader reloader;
     private HealthProbes probes;
     private Idempotency idempotency;
+    private ChannelSenders senders;
 
     private ControlPlane(Vertx vertx, HeliographConfig config, ConfigSource source, Clock clock, Metrics metrics) {
         this.vertx = vertx;
@@ -229,6 +234,9 @@ public final class ControlPlane {
                     RegionHandler regionHandler = new RegionHandler(agentStore, regions, region, Duration.ofHours(a.tokenTtlH()),
                             tls.caFingerprint(), clock);
                     AgentHandler agentHandler = new AgentHandler(hub);
+                    senders = new ChannelSenders(vertx, ChannelSenders.Settings.of(config), live::guard, clock);
+                    AlertChannelHandler channelHandler = new AlertChannelHandler(new AlertChannelStore(postgres,
+                            new ChannelSealer(SecretCipher.of(config.secret()))), senders, live::guard, clock);
                     ResultHandler resultHandler = new ResultHandler(targets, clickhouse, clock);
                     PgTargetOverview overview = new PgTargetOverview(postgres);
                     DashboardHandler dashboard = new DashboardHandler(overview, clickhouse, hub, clock, DashboardHandler.MAX_AGE);
@@ -248,7 +256,8 @@ public final class ControlPlane {
                                         new TagHandler(overview), dashboard,
                                         new BulkTargetHandler(targets, registry, region, live::guard, regions::contains),
                                         new BulkActionHandler(targets, registry),
-                                        new TargetFileHandler(targets, registry, region, live::guard, regions::contains)));
+                                        new TargetFileHandler(targets, registry, region, live::guard, regions::contains),
+                                        channelHandler));
                     }).compose(server -> {
                         api = server;
                         components.healthy(Components.API_SERVER, "listening on " + config.api().host() + ":" + server.port());
@@ -348,6 +357,9 @@ public final class ControlPlane {
     private Future<Void> closeResources() {
         if (idempotency != null) {
             idempotency.stop();
+        }
+        if (senders != null) {
+            senders.close();
         }
         Future<Void> apiClosed = api == null ? Future.succeededFuture() : api.close();
         Future<Void> controlClosed = control == null ? Future.succeededFuture() : control.close();
