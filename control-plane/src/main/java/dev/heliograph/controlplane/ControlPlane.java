@@ -88,6 +88,7 @@ public final class ControlPlane {
     private final ConfigSource source;
     private final Components components;
     private final SpecSealer sealer;
+    private final ChannelSealer channelSealer;
     private Pool postgres;
     private ClickHouseResultStore clickhouse;
     private final Metrics metrics;
@@ -111,6 +112,7 @@ public final class ControlPlane {
         this.source = source;
         this.components = new Components(clock);
         this.sealer = new SpecSealer(SecretCipher.of(config.secret()));
+        this.channelSealer = new ChannelSealer(SecretCipher.of(config.secret()));
         components.register(Components.CONFIG, false);
         components.register(Components.POSTGRES, true);
         components.register(Components.CLICKHOUSE, false);
@@ -157,8 +159,8 @@ public final class ControlPlane {
             LOG.info("postgres {}:{}/{} ready ({} migrations applied)", pg.host(), pg.port(), pg.database(), applied);
             components.healthy(Components.POSTGRES, "migrated");
             postgres = PgPools.of(vertx, pg, pg.poolSize());
-            // Every stored secret must decrypt before anything reads targets.
-            return StoredSecrets.verify(postgres, sealer);
+            // Every stored secret must decrypt before anything reads targets or alert channels.
+            return StoredSecrets.verify(postgres, sealer, channelSealer);
         }).compose(v -> {
             clickhouse = ClickHouseResultStore.create(vertx, config.clickhouse());
             return clickhouse.migrate();
@@ -235,8 +237,8 @@ public final class ControlPlane {
                             tls.caFingerprint(), clock);
                     AgentHandler agentHandler = new AgentHandler(hub);
                     senders = new ChannelSenders(vertx, ChannelSenders.Settings.of(config), live::guard, clock);
-                    AlertChannelHandler channelHandler = new AlertChannelHandler(new AlertChannelStore(postgres,
-                            new ChannelSealer(SecretCipher.of(config.secret()))), senders, live::guard, clock);
+                    AlertChannelHandler channelHandler = new AlertChannelHandler(new AlertChannelStore(postgres, channelSealer),
+                            senders, live::guard, clock);
                     ResultHandler resultHandler = new ResultHandler(targets, clickhouse, clock);
                     PgTargetOverview overview = new PgTargetOverview(postgres);
                     DashboardHandler dashboard = new DashboardHandler(overview, clickhouse, hub, clock, DashboardHandler.MAX_AGE);
