@@ -78,9 +78,8 @@ public record AlertChannelRequest(
             errors.add(new FieldError("name", FieldError.INVALID_FORMAT, "name must not contain control characters"));
         }
         ChannelKind channelKind = kind(errors);
-        boolean[] generated = {false};
-        ChannelSettings parsed = channelKind == null ? null : settings(channelKind, stored, guard, canStoreSecrets, random,
-                errors, generated);
+        Parsed parsed = channelKind == null ? null
+                : settings(channelKind, new Context(stored, guard, canStoreSecrets, random), errors);
         if (rateLimitPerMinute != null
                 && (rateLimitPerMinute < AlertChannelDraft.MIN_RATE || rateLimitPerMinute > AlertChannelDraft.MAX_RATE)) {
             errors.add(new FieldError("rate_limit_per_minute", FieldError.OUT_OF_RANGE, "rate_limit_per_minute must be between "
@@ -90,7 +89,16 @@ public record AlertChannelRequest(
             throw ApiException.validation(errors);
         }
         int rate = rateLimitPerMinute == null ? AlertChannelDraft.defaultRate(channelKind) : rateLimitPerMinute;
-        return new Validated(new AlertChannelDraft(key, name, parsed, rate, enabled == null || enabled), generated[0]);
+        return new Validated(new AlertChannelDraft(key, name, parsed.settings(), rate, enabled == null || enabled),
+                parsed.generatedSecret());
+    }
+
+    /** What the settings are validated against (see {@link #validate}). */
+    private record Context(ChannelSettings stored, AddressGuard guard, boolean canStoreSecrets, SecureRandom random) {
+    }
+
+    /** The parsed settings; {@code generatedSecret} when a webhook secret was made here. */
+    private record Parsed(ChannelSettings settings, boolean generatedSecret) {
     }
 
     private ChannelKind kind(List<FieldError> errors) {
@@ -106,21 +114,23 @@ public record AlertChannelRequest(
         }
     }
 
-    private ChannelSettings settings(ChannelKind channelKind, ChannelSettings stored, AddressGuard guard, boolean canStoreSecrets,
-                                     SecureRandom random, List<FieldError> errors, boolean[] generated) {
+    /** The settings of {@code channelKind}, adding their errors to {@code errors}; {@code null} when there are none to parse. */
+    private Parsed settings(ChannelKind channelKind, Context context, List<FieldError> errors) {
         if (!(settings instanceof ObjectNode object)) {
             errors.add(new FieldError("settings", settings == null || settings.isNull() ? FieldError.REQUIRED
                     : FieldError.INVALID_FORMAT, "settings must be an object with the " + kind + " channel's fields"));
             return null;
         }
         ObjectNode request = object.deepCopy();
+        ChannelSettings stored = context.stored();
+        boolean generated = false;
         JsonNode secret = request.path("secret");
         if (channelKind == ChannelKind.WEBHOOK && (secret.isMissingNode() || secret.isNull())) {
             // Absent: a new channel gets a fresh secret (its create answer shows it once); a replaced
             // webhook keeps its own; a channel that becomes a webhook must be given one.
             if (stored == null) {
-                request.put("secret", WebhookSettings.newSecret(random));
-                generated[0] = true;
+                request.put("secret", WebhookSettings.newSecret(context.random()));
+                generated = true;
             } else if (stored instanceof WebhookSettings) {
                 request.put("secret", ChannelSettingsJson.MASK);
             }
@@ -135,8 +145,8 @@ public record AlertChannelRequest(
         }
         errors.addAll(kept);
         Set<String> unkept = kept.stream().map(FieldError::field).collect(Collectors.toSet());
-        parsed.validate(guard).stream().filter(error -> !unkept.contains(error.field())).forEach(errors::add);
-        if (!canStoreSecrets) {
+        parsed.validate(context.guard()).stream().filter(error -> !unkept.contains(error.field())).forEach(errors::add);
+        if (!context.canStoreSecrets()) {
             ChannelSettingsJson.secrets(parsed).forEach((path, value) -> {
                 if (!value.isEmpty()) {
                     errors.add(new FieldError("settings." + path, FieldError.SECRET_KEY_MISSING, "settings." + path
@@ -145,7 +155,7 @@ public record AlertChannelRequest(
                 }
             });
         }
-        return parsed;
+        return new Parsed(parsed, generated);
     }
 
     /** The fields without the settings, which hold secrets. */

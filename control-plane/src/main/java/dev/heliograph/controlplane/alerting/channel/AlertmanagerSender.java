@@ -83,7 +83,7 @@ public final class AlertmanagerSender implements ChannelSender {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
         String[] basicAuth = settings.username() == null ? null
                 : new String[] {settings.username(), settings.password() == null ? "" : settings.password()};
-        return http.post(URI.create(base + "/api/v2/alerts"), headers, Buffer.buffer(body), basicAuth);
+        return http.post(new HttpDelivery.Post(URI.create(base + "/api/v2/alerts"), headers, Buffer.buffer(body), basicAuth));
     }
 
     /**

@@ -68,24 +68,23 @@ public final class EmailSender implements ChannelSender {
         if (!(channel.settings() instanceof EmailSettings settings)) {
             return Future.failedFuture(new IllegalArgumentException("not an email channel: " + channel.id()));
         }
-        long started = System.nanoTime();
+        Attempt attempt = new Attempt();
         return resolver.resolve(settings.host())
                 .transform(resolved -> {
                     if (resolved.failed()) {
-                        return HttpDelivery.done(started, Outcome.FAILED, 0, "", "cannot resolve " + settings.host() + ": "
-                                + resolved.cause().getMessage(), null);
+                        return attempt.failed("cannot resolve " + settings.host() + ": " + resolved.cause().getMessage());
                     }
                     Optional<String> refusal = guard.get().refusal(resolved.result());
                     if (refusal.isPresent()) {
-                        return HttpDelivery.done(started, Outcome.REJECTED, 0, "", "blocked by SSRF guard: " + refusal.get(), null);
+                        return attempt.rejected("blocked by SSRF guard: " + refusal.get());
                     }
                     MailClient client = MailClient.create(vertx, config(settings, timeout));
                     return client.sendMail(mail(settings, message))
-                            .transform(sent -> outcome(sent.succeeded() ? sent.result() : null, sent.cause(), started))
+                            .transform(sent -> ended(attempt, sent.succeeded() ? sent.result() : null, sent.cause()))
                             .eventually(client::close);
                 })
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .recover(error -> error instanceof TimeoutException ? HttpDelivery.timedOut(started, timeout) : Future.failedFuture(error));
+                .recover(error -> error instanceof TimeoutException ? attempt.timedOut(timeout) : Future.failedFuture(error));
     }
 
     /** The mail client's settings for a channel: one connection, no pool kept, STARTTLS and login as configured. */
@@ -142,16 +141,16 @@ public final class EmailSender implements ChannelSender {
                 .toString();
     }
 
-    private static Future<DeliveryResult> outcome(MailResult result, Throwable error, long started) {
+    private static Future<DeliveryResult> ended(Attempt attempt, MailResult result, Throwable error) {
         if (result != null) {
-            return HttpDelivery.done(started, Outcome.DELIVERED, ACCEPTED, "message " + result.getMessageID() + " accepted for "
-                    + result.getRecipients().size() + " recipients", "", null);
+            return attempt.end(Outcome.DELIVERED, new Attempt.Answer(ACCEPTED, "message " + result.getMessageID() + " accepted for "
+                    + result.getRecipients().size() + " recipients", null), "");
         }
         if (error instanceof SMTPException smtp) {
-            return HttpDelivery.done(started, outcome(error), smtp.getReplyCode(), smtp.getReplyMessage(), "SMTP server answered "
-                    + smtp.getReplyCode(), null);
+            return attempt.end(outcome(error), new Attempt.Answer(smtp.getReplyCode(), smtp.getReplyMessage(), null),
+                    "SMTP server answered " + smtp.getReplyCode());
         }
-        return HttpDelivery.done(started, outcome(error), 0, "", HttpDelivery.describe(error), null);
+        return attempt.end(outcome(error), Attempt.Answer.NONE, Attempt.describe(error));
     }
 
     /**

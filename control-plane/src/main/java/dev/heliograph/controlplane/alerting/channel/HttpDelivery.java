@@ -58,30 +58,35 @@ final class HttpDelivery {
     }
 
     /**
-     * POSTs {@code body} with {@code headers} to {@code url} (http or https).
+     * One POST.
      *
-     * @param basicAuth {@code user:password} for RFC 7617 basic authentication, or {@code null}
+     * @param url       http or https
+     * @param basicAuth {@code [user, password]} for RFC 7617 basic authentication, or {@code null}
      */
-    Future<DeliveryResult> post(URI url, MultiMap headers, Buffer body, String[] basicAuth) {
-        long started = System.nanoTime();
+    record Post(URI url, MultiMap headers, Buffer body, String[] basicAuth) {
+    }
+
+    /** Sends {@code post} and tells how it ended. */
+    Future<DeliveryResult> post(Post post) {
+        Attempt attempt = new Attempt();
+        URI url = post.url();
         return resolver.resolve(url.getHost())
                 .transform(resolved -> {
                     if (resolved.failed()) {
-                        return done(started, Outcome.FAILED, 0, "", "cannot resolve " + url.getHost() + ": "
-                                + resolved.cause().getMessage(), null);
+                        return attempt.failed("cannot resolve " + url.getHost() + ": " + resolved.cause().getMessage());
                     }
                     Optional<String> refusal = guard.get().refusal(resolved.result());
                     if (refusal.isPresent()) {
-                        return done(started, Outcome.REJECTED, 0, "", "blocked by SSRF guard: " + refusal.get(), null);
+                        return attempt.rejected("blocked by SSRF guard: " + refusal.get());
                     }
-                    return send(url, resolved.result(), headers, body, basicAuth, started);
+                    return send(post, resolved.result(), attempt);
                 })
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .recover(error -> error instanceof TimeoutException ? timedOut(started, timeout) : Future.failedFuture(error));
+                .recover(error -> error instanceof TimeoutException ? attempt.timedOut(timeout) : Future.failedFuture(error));
     }
 
-    private Future<DeliveryResult> send(URI url, InetAddress address, MultiMap headers, Buffer body, String[] basicAuth,
-                                        long started) {
+    private Future<DeliveryResult> send(Post post, InetAddress address, Attempt attempt) {
+        URI url = post.url();
         boolean tls = "https".equalsIgnoreCase(url.getScheme());
         int port = url.getPort() != -1 ? url.getPort() : tls ? 443 : 80;
         String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
@@ -92,21 +97,22 @@ final class HttpDelivery {
                 .followRedirects(false)
                 .connectTimeout(timeout.toMillis())
                 .idleTimeout(timeout.toMillis())
-                .putHeaders(headers);
-        if (basicAuth != null) {
-            request.basicAuthentication(basicAuth[0], basicAuth[1]);
+                .putHeaders(post.headers());
+        if (post.basicAuth() != null) {
+            request.basicAuthentication(post.basicAuth()[0], post.basicAuth()[1]);
         }
-        return request.sendBuffer(body).transform(answered -> {
+        return request.sendBuffer(post.body()).transform(answered -> {
             if (answered.failed()) {
-                return done(started, Outcome.FAILED, 0, "", describe(answered.cause()), null);
+                return attempt.failed(Attempt.describe(answered.cause()));
             }
             HttpResponse<Buffer> response = answered.result();
             int status = response.statusCode();
-            String text = response.bodyAsString();
             Outcome outcome = outcome(status);
             String error = outcome == Outcome.DELIVERED ? "" : "receiver answered " + status
                     + (status / 100 == 3 ? " (redirects are not followed)" : "");
-            return done(started, outcome, status, text, error, retryAfter(response.getHeader("retry-after"), clock.instant()));
+            String body = response.bodyAsString();
+            return attempt.end(outcome, new Attempt.Answer(status, body == null ? "" : body,
+                    retryAfter(response.getHeader("retry-after"), clock.instant())), error);
         });
     }
 
@@ -136,22 +142,5 @@ final class HttpDelivery {
         } catch (DateTimeParseException e) {
             return null;
         }
-    }
-
-    static Future<DeliveryResult> done(long started, Outcome outcome, int status, String response, String error,
-                                               Duration retryAfter) {
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-        return Future.succeededFuture(new DeliveryResult(outcome, status, response, error, took, retryAfter));
-    }
-
-    /** The result of an attempt that ran out of {@code timeout}. */
-    static Future<DeliveryResult> timedOut(long started, Duration timeout) {
-        return done(started, Outcome.FAILED, 0, "", "no answer within " + timeout.toMillis() + " ms (alerting.timeout_ms)", null);
-    }
-
-    /** A failure's message for people: the exception's own words, or its type when it has none. */
-    static String describe(Throwable error) {
-        String message = error.getMessage();
-        return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
     }
 }

@@ -63,7 +63,7 @@ public final class PagerDutySender implements ChannelSender {
             return Future.failedFuture(e);
         }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
-        return http.post(URI.create(settings.url()), headers, Buffer.buffer(body), null);
+        return http.post(new HttpDelivery.Post(URI.create(settings.url()), headers, Buffer.buffer(body), null));
     }
 
     /** The events of {@code message}: one per incident, or one test event. */

@@ -46,7 +46,7 @@ public final class SlackSender implements ChannelSender {
             return Future.failedFuture(e);
         }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json; charset=utf-8");
-        return http.post(URI.create(settings.url()), headers, Buffer.buffer(body), null);
+        return http.post(new HttpDelivery.Post(URI.create(settings.url()), headers, Buffer.buffer(body), null));
     }
 
     /** The message body: {@code text} and {@code blocks} (Block Kit: header, sections, context). */

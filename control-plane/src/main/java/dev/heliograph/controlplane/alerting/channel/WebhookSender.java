@@ -51,6 +51,6 @@ public final class WebhookSender implements ChannelSender {
                 .set("webhook-id", id)
                 .set("webhook-timestamp", Long.toString(timestamp))
                 .set("webhook-signature", WebhookSignature.sign(settings.secret(), id, timestamp, body));
-        return http.post(URI.create(settings.url()), headers, Buffer.buffer(body), null);
+        return http.post(new HttpDelivery.Post(URI.create(settings.url()), headers, Buffer.buffer(body), null));
     }
 }
