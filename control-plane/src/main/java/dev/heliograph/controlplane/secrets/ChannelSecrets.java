@@ -48,9 +48,12 @@ final class ChannelSecrets {
         }
     }
 
-    /** The row's settings, opened; throws {@link SecretKeyException} when a secret does not decrypt. */
+    /** The row's settings, opened; throws {@link SecretKeyException} when a secret does not decrypt or no key is set. */
     static dev.heliograph.controlplane.alerting.ChannelSettings open(ChannelSealer sealer, Row row) {
         UUID id = row.getUUID("id");
+        if (!sealer.canSeal()) {
+            throw SecretKeyException.missingForChannels();
+        }
         try {
             return sealer.open(id, ChannelKind.fromWire(row.getString("kind")), row.getString("settings"));
         } catch (JsonProcessingException e) {

@@ -255,22 +255,6 @@ class AlertChannelApiIT {
         receiver.answer(200, "ok");
     }
 
-    @Test
-    void withoutASecretKeyOnlyChannelsWithoutSecretsAreStored() throws Exception {
-        ControlPlane keyless = ControlPlane.start(vertx, services.config("secret.key="), Clock.systemUTC()).await(60, TimeUnit.SECONDS);
-        try {
-            ApiClient client = new ApiClient(keyless.apiPort());
-            ApiClient.Answer refused = client.post("/api/v1/alert-channels", webhook(unique("nokey"), receiver.url("/hook"), "\"headers\":{}"));
-            assertThat(refused.status()).as(refused.text()).isEqualTo(422);
-            assertThat(fields(refused)).containsExactly("settings.secret:SECRET_KEY_MISSING");
-            ApiClient.Answer plain = client.post("/api/v1/alert-channels", "{\"name\":\"" + unique("plain-mail") + "\",\"kind\":\"email\","
-                    + "\"settings\":{\"host\":\"127.0.0.1\",\"starttls\":\"disabled\",\"from\":\"a@example.com\",\"to\":[\"b@example.com\"]}}");
-            assertThat(plain.status()).as(plain.text()).isEqualTo(201);
-        } finally {
-            keyless.stop(Duration.ofSeconds(10)).await(15, TimeUnit.SECONDS);
-        }
-    }
-
     /** Tests channel {@code id} and checks that its webhook signature was made with {@code secret}. */
     private void assertSignedWith(String id, String secret) {
         receiver.answer(200, "ok");

@@ -61,11 +61,10 @@ class AlertChannelSecretsIT {
 
         assertThat(rotation).isEqualTo(new StoredSecrets.Rotation(2, 0, 1));
         assertThat(storedSettings()).isNotEqualTo(before).doesNotContain(secret).doesNotContain("t0ken");
-        Throwable oldKeyAlone = ControlPlane.start(vertx, services.config(), Clock.systemUTC())
-                .transform(started -> started.succeeded() ? started.result().stop(Duration.ofSeconds(5)).map((Throwable) null)
-                        : io.vertx.core.Future.succeededFuture(started.cause()))
-                .await(60, TimeUnit.SECONDS);
+        Throwable oldKeyAlone = startFailure();
         assertThat(oldKeyAlone).isInstanceOf(SecretKeyException.class);
+        assertThat(startFailure("secret.key=")).isInstanceOf(SecretKeyException.class)
+                .hasMessage("alert channels hold encrypted secrets but secret.key (HELIOGRAPH_SECRET_KEY) is not set");
 
         ControlPlane rotated = ControlPlane.start(vertx, services.config("secret.key=" + OTHER_KEY), Clock.systemUTC())
                 .await(60, TimeUnit.SECONDS);
@@ -80,6 +79,33 @@ class AlertChannelSecretsIT {
         } finally {
             rotated.stop(Duration.ofSeconds(10)).await(15, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void withoutASecretKeyOnlyChannelsWithoutSecretsAreStored() throws Exception {
+        ControlPlane keyless = ControlPlane.start(vertx, services.config("secret.key="), Clock.systemUTC()).await(60, TimeUnit.SECONDS);
+        try {
+            ApiClient client = new ApiClient(keyless.apiPort());
+            ApiClient.Answer refused = client.post("/api/v1/alert-channels", "{\"name\":\"no key\",\"kind\":\"webhook\","
+                    + "\"settings\":{\"url\":\"" + receiver.url("/hook") + "\"}}");
+            assertThat(refused.status()).as(refused.text()).isEqualTo(422);
+            assertThat(refused.json().path("error").path("details").path("fields").findValuesAsText("code"))
+                    .containsExactly("SECRET_KEY_MISSING");
+            assertThat(refused.text()).contains("settings.secret").doesNotContain("whsec_");
+            ApiClient.Answer plain = client.post("/api/v1/alert-channels", "{\"name\":\"plain mail\",\"kind\":\"email\","
+                    + "\"settings\":{\"host\":\"127.0.0.1\",\"starttls\":\"disabled\",\"from\":\"a@example.com\",\"to\":[\"b@example.com\"]}}");
+            assertThat(plain.status()).as(plain.text()).isEqualTo(201);
+        } finally {
+            keyless.stop(Duration.ofSeconds(10)).await(15, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Why a control plane with these settings does not start; {@code null} when it does (it is stopped again). */
+    private Throwable startFailure(String... overrides) throws Exception {
+        return ControlPlane.start(vertx, services.config(overrides), Clock.systemUTC())
+                .transform(started -> started.succeeded() ? started.result().stop(Duration.ofSeconds(5)).map((Throwable) null)
+                        : io.vertx.core.Future.succeededFuture(started.cause()))
+                .await(60, TimeUnit.SECONDS);
     }
 
     private String storedSettings() throws Exception {
