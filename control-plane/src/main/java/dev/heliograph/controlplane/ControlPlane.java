@@ -6,7 +6,9 @@ import dev.heliograph.controlplane.agents.AgentHub;
 import dev.heliograph.controlplane.agents.AgentServer;
 import dev.heliograph.controlplane.agents.AgentStore;
 import dev.heliograph.controlplane.agents.RegionCatalog;
+import dev.heliograph.controlplane.alerting.channel.ChannelSenders;
 import dev.heliograph.controlplane.api.AgentHandler;
+import dev.heliograph.controlplane.api.AlertChannelHandler;
 import dev.heliograph.controlplane.api.ApiServer;
 import dev.heliograph.controlplane.api.BulkActionHandler;
 import dev.heliograph.controlplane.api.BulkTargetHandler;
@@ -40,10 +42,12 @@ import dev.heliograph.controlplane.pipeline.BatchWriter;
 import dev.heliograph.controlplane.pipeline.BatcherStats;
 import dev.heliograph.controlplane.pipeline.ResultBatcher;
 import dev.heliograph.controlplane.registry.TargetRegistry;
+import dev.heliograph.controlplane.secrets.ChannelSealer;
 import dev.heliograph.controlplane.secrets.SecretCipher;
 import dev.heliograph.controlplane.secrets.SpecSealer;
 import dev.heliograph.controlplane.secrets.StoredSecrets;
 import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
+import dev.heliograph.controlplane.storage.postgres.AlertChannelStore;
 import dev.heliograph.controlplane.storage.postgres.PgIdempotencyStore;
 import dev.heliograph.controlplane.storage.postgres.PgMigrations;
 import dev.heliograph.controlplane.storage.postgres.PgTargetOverview;
@@ -87,6 +91,7 @@ public final class ControlPlane {
     private final ConfigSource source;
     private final Components components;
     private final SpecSealer sealer;
+    private final ChannelSealer channelSealer;
     private Pool postgres;
     private ClickHouseResultStore clickhouse;
     private final Metrics metrics;
@@ -102,6 +107,7 @@ public final class ControlPlane {
     private ConfigReloader reloader;
     private HealthProbes probes;
     private Idempotency idempotency;
+    private ChannelSenders senders;
 
     private ControlPlane(Vertx vertx, HeliographConfig config, ConfigSource source, Clock clock, Metrics metrics) {
         this.vertx = vertx;
@@ -110,6 +116,7 @@ public final class ControlPlane {
         this.source = source;
         this.components = new Components(clock);
         this.sealer = new SpecSealer(SecretCipher.of(config.secret()));
+        this.channelSealer = new ChannelSealer(SecretCipher.of(config.secret()));
         components.register(Components.CONFIG, false);
         components.register(Components.POSTGRES, true);
         components.register(Components.CLICKHOUSE, false);
@@ -156,8 +163,8 @@ public final class ControlPlane {
             LOG.info("postgres {}:{}/{} ready ({} migrations applied)", pg.host(), pg.port(), pg.database(), applied);
             components.healthy(Components.POSTGRES, "migrated");
             postgres = PgPools.of(vertx, pg, pg.poolSize());
-            // Every stored secret must decrypt before anything reads targets.
-            return StoredSecrets.verify(postgres, sealer);
+            // Every stored secret must decrypt before anything reads targets or alert channels.
+            return StoredSecrets.verify(postgres, sealer, channelSealer);
         }).compose(v -> {
             clickhouse = ClickHouseResultStore.create(vertx, config.clickhouse());
             return clickhouse.migrate();
@@ -240,6 +247,9 @@ public final class ControlPlane {
                             tls.caFingerprint(), clock);
                     AgentHandler agentHandler = new AgentHandler(hub);
                     ResultHandler resultHandler = new ResultHandler(targets, clickhouse, maintenance, clock);
+                    senders = new ChannelSenders(vertx, ChannelSenders.Settings.of(config), live::guard, clock);
+                    AlertChannelHandler channelHandler = new AlertChannelHandler(new AlertChannelStore(postgres, channelSealer),
+                            senders, live::guard, clock);
                     PgTargetOverview overview = new PgTargetOverview(postgres);
                     DashboardHandler dashboard = new DashboardHandler(overview, clickhouse, hub, clock, DashboardHandler.MAX_AGE);
                     idempotency = new Idempotency(vertx, new PgIdempotencyStore(postgres), clock,
@@ -259,7 +269,8 @@ public final class ControlPlane {
                                         new BulkTargetHandler(targets, registry, region, live::guard, regions::contains),
                                         new BulkActionHandler(targets, registry),
                                         new TargetFileHandler(targets, registry, region, live::guard, regions::contains),
-                                        new MaintenanceWindowHandler(windows, maintenance, clock)));
+                                        new MaintenanceWindowHandler(windows, maintenance, clock),
+                                        channelHandler));
                     }).compose(server -> {
                         api = server;
                         components.healthy(Components.API_SERVER, "listening on " + config.api().host() + ":" + server.port());
@@ -359,6 +370,9 @@ public final class ControlPlane {
     private Future<Void> closeResources() {
         if (idempotency != null) {
             idempotency.stop();
+        }
+        if (senders != null) {
+            senders.close();
         }
         Future<Void> apiClosed = api == null ? Future.succeededFuture() : api.close();
         Future<Void> controlClosed = control == null ? Future.succeededFuture() : control.close();

@@ -138,14 +138,16 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** {@code heliograph secrets}: the encrypted secrets of target specs (see {@code rotate}). */
-    @Command(name = "secrets", mixinStandardHelpOptions = true, description = "Manage the encrypted secrets of target specs.",
+    /** {@code heliograph secrets}: the encrypted secrets of target specs and alert channels (see {@code rotate}). */
+    @Command(name = "secrets", mixinStandardHelpOptions = true,
+            description = "Manage the encrypted secrets of target specs and alert channels.",
             subcommands = SecretsCommand.RotateCommand.class)
     static final class SecretsCommand extends CommandGroup {
         /**
          * {@code heliograph secrets rotate [--config FILE] [--set key=value]...}: re-encrypts every
          * stored secret under {@code secret.key}, decrypting with it or {@code secret.previous_key}, in
-         * one Postgres transaction, and prints {@code re-encrypted N secrets in M targets}. Exit codes:
+         * one Postgres transaction, and prints {@code re-encrypted N secrets in M targets} (followed by
+         * {@code and K alert channels} when channels hold secrets). Exit codes:
          * 0 done, 1 failed (one line; nothing changed), 2 bad configuration (including no
          * {@code secret.key}) or usage.
          */
@@ -169,7 +171,8 @@ public final class Main implements Callable<Integer> {
                 Vertx vertx = Vertx.vertx();
                 try {
                     StoredSecrets.Rotation done = StoredSecrets.rotate(vertx, cfg).await(2, TimeUnit.MINUTES);
-                    System.out.println("re-encrypted " + done.secrets() + " secrets in " + done.targets() + " targets");
+                    System.out.println("re-encrypted " + done.secrets() + " secrets in " + done.targets() + " targets"
+                            + (done.channels() > 0 ? " and " + done.channels() + " alert channels" : ""));
                     return 0;
                 } catch (Exception e) {
                     System.err.println("heliograph: secrets rotate: " + ControlPlaneCommand.rootMessage(e));

@@ -12,8 +12,12 @@ import java.util.Objects;
  * @param response   the start of what the receiver answered (at most {@value #MAX_RESPONSE} characters)
  * @param error      why it failed, for people; empty when delivered
  * @param took       how long the attempt took
+ * @param retryAfter how long the receiver asked to be left alone ({@code Retry-After} of a 429 or 503,
+ *                   RFC 9110 section 10.2.3); {@code null} when it did not say. A retry should wait at
+ *                   least this long
  */
-public record DeliveryResult(Outcome outcome, int httpStatus, String response, String error, Duration took) {
+public record DeliveryResult(Outcome outcome, int httpStatus, String response, String error, Duration took,
+                             Duration retryAfter) {
     /** Most characters of a receiver's answer kept. */
     public static final int MAX_RESPONSE = 1024;
 
@@ -34,6 +38,11 @@ public record DeliveryResult(Outcome outcome, int httpStatus, String response, S
         response = response == null ? "" : response.length() > MAX_RESPONSE ? response.substring(0, MAX_RESPONSE) : response;
         error = error == null ? "" : error;
         took = took == null ? Duration.ZERO : took;
+    }
+
+    /** A result without a {@code Retry-After}. */
+    public DeliveryResult(Outcome outcome, int httpStatus, String response, String error, Duration took) {
+        this(outcome, httpStatus, response, error, took, null);
     }
 
     /** Whether the receiver took the message. */

@@ -233,6 +233,36 @@ public final class ApiExamples {
                          {"region": "ap-south", "state": "unknown", "degraded": false, "consecutive_failures": 0,
                           "consecutive_successes": 0, "last_failure": "none", "last_error": ""}],
              "flapping": false, "open_incident_id": "0190f1d0-3c4b-7a2e-9f10-2b3c4d5e6f70"}""";
+    /** An alert channel id (UUIDv7). */
+    public static final String ALERT_CHANNEL_ID = "0190f1d0-3b4c-7d5e-8f60-718293a4b5c6";
+
+    /** Body of an alert channel create or replace: a signed webhook whose secret the server makes. */
+    public static final String ALERT_CHANNEL_REQUEST = """
+            {"key": "oncall-webhook", "name": "on-call webhook", "kind": "webhook",
+             "settings": {"url": "https://hooks.example.com/heliograph", "headers": {"X-Team": "sre"}},
+             "rate_limit_per_minute": 120}""";
+
+    /** An alert channel as answered: secrets masked. */
+    public static final String ALERT_CHANNEL = """
+            {"id": "0190f1d0-3b4c-7d5e-8f60-718293a4b5c6", "key": "oncall-webhook", "name": "on-call webhook",
+             "kind": "webhook",
+             "settings": {"url": "https://hooks.example.com/heliograph", "secret": "***", "headers": {"X-Team": "***"}},
+             "rate_limit_per_minute": 120, "enabled": true, "created_at": "2026-01-31T12:00:00Z",
+             "updated_at": "2026-01-31T12:00:00Z", "version": 1}""";
+
+    /** An alert channel as created: the generated webhook secret shown, once. */
+    public static final String ALERT_CHANNEL_CREATED = """
+            {"id": "0190f1d0-3b4c-7d5e-8f60-718293a4b5c6", "key": "oncall-webhook", "name": "on-call webhook",
+             "kind": "webhook",
+             "settings": {"url": "https://hooks.example.com/heliograph",
+                          "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwQmVhbGx5IHJhbmRvbQ==", "headers": {"X-Team": "***"}},
+             "rate_limit_per_minute": 120, "enabled": true, "created_at": "2026-01-31T12:00:00Z",
+             "updated_at": "2026-01-31T12:00:00Z", "version": 1}""";
+
+    /** Answer of an alert channel test: the receiver answered 500. */
+    public static final String ALERT_CHANNEL_TEST = """
+            {"delivered": false, "outcome": "failed", "http_status": 500, "response": "upstream unavailable",
+             "error": "receiver answered 500", "duration_ms": 42}""";
 
     private ApiExamples() {
     }

@@ -15,6 +15,11 @@ public final class SecretKeyException extends RuntimeException {
         return new SecretKeyException("targets hold encrypted secrets but secret.key (HELIOGRAPH_SECRET_KEY) is not set");
     }
 
+    /** No {@code secret.key}, while alert channels hold secrets. */
+    public static SecretKeyException missingForChannels() {
+        return new SecretKeyException("alert channels hold encrypted secrets but secret.key (HELIOGRAPH_SECRET_KEY) is not set");
+    }
+
     /** Neither key decrypts a stored secret. */
     public static SecretKeyException wrong() {
         return new SecretKeyException("secret.key does not decrypt the stored secrets "

@@ -17,24 +17,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The encrypted secrets of all targets in Postgres, taken as a whole: checked once at start-up, and
- * re-encrypted under the current key by {@code heliograph secrets rotate}.
+ * The encrypted secrets of all targets and alert channels in Postgres, taken as a whole: checked once
+ * at start-up, and re-encrypted under the current key by {@code heliograph secrets rotate}.
  */
 public final class StoredSecrets {
     private static final Logger LOG = LoggerFactory.getLogger(StoredSecrets.class);
     // A cheap filter; SecretSlot decides which values are encrypted.
     private static final String SEALED_SPECS = "SELECT id, kind, spec::text AS spec FROM targets WHERE position('\"enc\"' in spec::text) > 0";
+    private static final String SEALED_CHANNELS = "SELECT id, kind, settings::text AS settings FROM alert_channels "
+            + "WHERE position('\"enc\"' in settings::text) > 0";
 
     private StoredSecrets() {
     }
 
-    /** What a rotation re-encrypted: {@code secrets} values in {@code targets} targets. */
-    public record Rotation(int secrets, int targets) {
+    /** What a rotation re-encrypted: {@code secrets} values in {@code targets} targets and {@code channels} alert channels. */
+    public record Rotation(int secrets, int targets, int channels) {
+        /** A rotation that found no alert channel with secrets. */
+        public Rotation(int secrets, int targets) {
+            this(secrets, targets, 0);
+        }
     }
 
     /**
-     * Decrypts every stored secret once. Fails with {@link SecretKeyException} when any exists and
-     * {@code secret.key} is not set, or when neither key decrypts one.
+     * Decrypts every stored secret of targets once. Fails with {@link SecretKeyException} when any
+     * exists and {@code secret.key} is not set, or when neither key decrypts one.
      */
     public static Future<Void> verify(Pool pool, SpecSealer sealer) {
         return pool.query(SEALED_SPECS).execute().map(rows -> {
@@ -56,11 +62,34 @@ public final class StoredSecrets {
     }
 
     /**
-     * Re-encrypts every stored secret under {@code secret.key} (decrypting with it or with
-     * {@code secret.previous_key}), in one transaction: all or nothing. Fails with
-     * {@link SecretKeyException} when no key is set or a secret does not decrypt.
+     * Decrypts every stored secret of targets and alert channels once; fails as
+     * {@link #verify(Pool, SpecSealer)}.
      */
-    public static Future<Rotation> rotate(Pool pool, SpecSealer sealer) {
+    public static Future<Void> verify(Pool pool, SpecSealer sealer, ChannelSealer channels) {
+        return verify(pool, sealer).compose(v -> pool.query(SEALED_CHANNELS).execute()).map(rows -> {
+            int secrets = 0;
+            int count = 0;
+            for (Row row : rows) {
+                int sealed = ChannelSecrets.sealedCount(row);
+                if (sealed > 0) {
+                    ChannelSecrets.open(channels, row);
+                    secrets += sealed;
+                    count++;
+                }
+            }
+            if (secrets > 0) {
+                LOG.info("{} stored secrets of {} alert channels decrypt", secrets, count);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Re-encrypts every stored secret of targets and alert channels under {@code secret.key}
+     * (decrypting with it or with {@code secret.previous_key}), in one transaction: all or nothing.
+     * Fails with {@link SecretKeyException} when no key is set or a secret does not decrypt.
+     */
+    public static Future<Rotation> rotate(Pool pool, SpecSealer sealer, ChannelSealer channels) {
         if (!sealer.canSeal()) {
             return Future.failedFuture(SecretKeyException.missing());
         }
@@ -75,16 +104,20 @@ public final class StoredSecrets {
                     secrets += sealed;
                 }
             }
-            Rotation rotation = new Rotation(secrets, updates.size());
-            return updates.isEmpty() ? Future.succeededFuture(rotation)
-                    : conn.preparedQuery("UPDATE targets SET spec = $2::text::jsonb WHERE id = $1").executeBatch(updates).map(rotation);
+            Rotation targets = new Rotation(secrets, updates.size());
+            Future<Rotation> specs = updates.isEmpty() ? Future.succeededFuture(targets)
+                    : conn.preparedQuery("UPDATE targets SET spec = $2::text::jsonb WHERE id = $1").executeBatch(updates).map(targets);
+            return specs.compose(done -> ChannelSecrets.rotate(conn, SEALED_CHANNELS + " FOR UPDATE", channels)
+                    .map(channelRotation -> new Rotation(done.secrets() + channelRotation.secrets(), done.targets(),
+                            channelRotation.channels())));
         }));
     }
 
-    /** {@link #rotate(Pool, SpecSealer)} over a connection of its own to the database of {@code config}. */
+    /** {@link #rotate(Pool, SpecSealer, ChannelSealer)} over a connection of its own to the database of {@code config}. */
     public static Future<Rotation> rotate(Vertx vertx, HeliographConfig config) {
         Pool pool = PgPools.of(vertx, config.postgres(), 1);
-        return rotate(pool, new SpecSealer(SecretCipher.of(config.secret()))).eventually(pool::close);
+        SecretCipher cipher = SecretCipher.of(config.secret());
+        return rotate(pool, new SpecSealer(cipher), new ChannelSealer(cipher)).eventually(pool::close);
     }
 
     private static int sealedCount(Row row) {

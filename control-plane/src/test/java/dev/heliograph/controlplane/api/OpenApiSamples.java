@@ -190,7 +190,55 @@ final class OpenApiSamples {
                     return api.post("/api/v1/orgs", body);
                 }),
                 new Sample("POST /api/v1/orgs", "bad name", 422, () -> api.post("/api/v1/orgs", "{\"name\":\"Acme Inc\"}")),
-                new Sample("GET /api/v1/orgs", "page", 200, () -> api.get("/api/v1/orgs")));
+                new Sample("GET /api/v1/orgs", "page", 200, () -> api.get("/api/v1/orgs")),
+
+                // The documented example itself, with a unique name and key (nothing is sent on create).
+                new Sample("POST /api/v1/alert-channels", "the request example", 201, () -> api.post("/api/v1/alert-channels",
+                        ApiExamples.ALERT_CHANNEL_REQUEST.replace("on-call webhook", unique("webhook"))
+                                .replace("oncall-webhook", unique("oncall")))),
+                new Sample("POST /api/v1/alert-channels", "invalid fields", 422, () -> api.post("/api/v1/alert-channels",
+                        "{\"name\":\"\",\"kind\":\"slack\",\"settings\":{\"url\":\"ftp://x\"}}")),
+                new Sample("POST /api/v1/alert-channels", "unknown settings field", 400, () -> api.post("/api/v1/alert-channels",
+                        "{\"name\":\"x\",\"kind\":\"slack\",\"settings\":{\"channel\":\"#ops\"}}")),
+                new Sample("POST /api/v1/alert-channels", "name taken", 409, () -> {
+                    String body = channel(unique("taken"));
+                    api.post("/api/v1/alert-channels", body);
+                    return api.post("/api/v1/alert-channels", body);
+                }),
+                new Sample("GET /api/v1/alert-channels", "first page", 200, () -> {
+                    createChannel("listed-a");
+                    createChannel("listed-b");
+                    return api.get("/api/v1/alert-channels?limit=1");
+                }),
+                new Sample("GET /api/v1/alert-channels", "bad cursor", 400, () -> api.get("/api/v1/alert-channels?cursor=x")),
+                new Sample("GET /api/v1/alert-channels/{id}", "read", 200, () -> api.get("/api/v1/alert-channels/"
+                        + createChannel("read"))),
+                new Sample("GET /api/v1/alert-channels/{id}", "unknown id", 404, () -> api.get("/api/v1/alert-channels/" + missing)),
+                new Sample("PUT /api/v1/alert-channels/{id}", "replace, keeping the secret", 200, () -> api.put(
+                        "/api/v1/alert-channels/" + createChannel("replace"), channel(unique("replaced")).replace("http://127.0.0.1:9/hook",
+                                "***"))),
+                new Sample("PUT /api/v1/alert-channels/{id}", "unknown id", 404, () -> api.put("/api/v1/alert-channels/" + missing,
+                        channel("x"))),
+                new Sample("DELETE /api/v1/alert-channels/{id}", "delete", 204, () -> api.delete("/api/v1/alert-channels/"
+                        + createChannel("delete"))),
+                new Sample("DELETE /api/v1/alert-channels/{id}", "unknown id", 404, () -> api.delete("/api/v1/alert-channels/" + missing)),
+                new Sample("POST /api/v1/alert-channels/{id}/test", "closed port: not delivered", 200, () -> api.post(
+                        "/api/v1/alert-channels/" + createChannel("test") + "/test", "")),
+                new Sample("POST /api/v1/alert-channels/{id}/test", "unknown id", 404, () -> api.post("/api/v1/alert-channels/"
+                        + missing + "/test", "")));
+    }
+
+    /** A Slack channel at a closed loopback port, named {@code name} plus something unique; its id. */
+    private String createChannel(String name) {
+        ApiClient.Answer created = api.post("/api/v1/alert-channels", channel(unique(name)));
+        if (created.status() != 201) {
+            throw new IllegalStateException("alert channel not created: " + created.text());
+        }
+        return created.json().path("id").asText();
+    }
+
+    private static String channel(String name) {
+        return "{\"name\":\"" + name + "\",\"kind\":\"slack\",\"settings\":{\"url\":\"http://127.0.0.1:9/hook\"}}";
     }
 
     /** Checks a target once now (its result is stored), then reads its results once ClickHouse has the row. */

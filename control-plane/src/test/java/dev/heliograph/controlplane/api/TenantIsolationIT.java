@@ -40,6 +40,8 @@ class TenantIsolationIT {
     private String keyId;
     private String windowId;
     private String firstTargetBefore;
+    private String channelId;
+    private String firstChannelBefore;
 
     /** How a route must answer the other org. */
     private enum Expect {
@@ -73,6 +75,11 @@ class TenantIsolationIT {
         ApiClient.Answer window = first.post("/api/v1/maintenance-windows", window("first-window", targetId));
         assertThat(window.status()).as(window.text()).isEqualTo(201);
         windowId = window.json().path("id").asText();
+        ApiClient.Answer channel = first.post("/api/v1/alert-channels", "{\"name\":\"first-channel-name\",\"kind\":\"slack\","
+                + "\"settings\":{\"url\":\"http://127.0.0.1:9/first\"}}");
+        assertThat(channel.status()).as(channel.text()).isEqualTo(201);
+        channelId = channel.json().path("id").asText();
+        firstChannelBefore = channel.text();
     }
 
     /** A daily mute window body over {@code target}. */
@@ -91,6 +98,7 @@ class TenantIsolationIT {
     private List<Row> rows() {
         String t = targetId;
         String body = "{\"name\":\"taken-over\",\"kind\":\"http\",\"spec\":{\"url\":\"http://127.0.0.1:9/\"},\"enabled\":false}";
+        String channel = "{\"name\":\"taken-over\",\"kind\":\"slack\",\"settings\":{\"url\":\"http://127.0.0.1:9/second\"}}";
         return List.of(
                 new Row("GET /api/v1/targets", "GET", "/api/v1/targets?limit=500", null, Expect.OWN_DATA_ONLY),
                 new Row("GET /api/v1/targets", "GET", "/api/v1/targets?tag=first-tag", null, Expect.OWN_DATA_ONLY),
@@ -152,7 +160,16 @@ class TenantIsolationIT {
                 new Row("PUT /api/v1/maintenance-windows/{id}", "PUT", "/api/v1/maintenance-windows/" + windowId,
                         window("taken-over", t).replace("\"target_ids\":[\"" + t + "\"]", "\"tags\":[\"x\"]"), Expect.NOT_FOUND),
                 new Row("DELETE /api/v1/maintenance-windows/{id}", "DELETE", "/api/v1/maintenance-windows/" + windowId, null,
-                        Expect.NOT_FOUND));
+                        Expect.NOT_FOUND),
+                new Row("GET /api/v1/alert-channels", "GET", "/api/v1/alert-channels?limit=500", null, Expect.OWN_DATA_ONLY),
+                new Row("GET /api/v1/alert-channels/{id}", "GET", "/api/v1/alert-channels/" + channelId, null, Expect.NOT_FOUND),
+                new Row("PUT /api/v1/alert-channels/{id}", "PUT", "/api/v1/alert-channels/" + channelId, channel, Expect.NOT_FOUND),
+                new Row("DELETE /api/v1/alert-channels/{id}", "DELETE", "/api/v1/alert-channels/" + channelId, null, Expect.NOT_FOUND),
+                new Row("POST /api/v1/alert-channels/{id}/test", "POST", "/api/v1/alert-channels/" + channelId + "/test", null,
+                        Expect.NOT_FOUND),
+                // Last: it gives the second org a channel named like the first org's.
+                new Row("POST /api/v1/alert-channels", "POST", "/api/v1/alert-channels", channel.replace("taken-over",
+                        "first-channel-name"), Expect.OWN_DATA_ONLY));
     }
 
     @Test
@@ -175,12 +192,14 @@ class TenantIsolationIT {
                 .containsExactly("first-secret-name");
         assertThat(first.get("/api/v1/regions/local").status()).isEqualTo(200);
         assertThat(first.get("/api/v1/maintenance-windows/" + windowId).json().path("version").asLong()).isEqualTo(1);
+        assertThat(first.get("/api/v1/alert-channels/" + channelId).json()).isEqualTo(readTree(firstChannelBefore));
     }
 
     @Test
     void anotherOrgsIdAnswersLikeAnIdThatDoesNotExist() {
-        for (String path : List.of("/api/v1/targets/%s", "/api/v1/targets/%s/results", "/api/v1/api-keys/%s")) {
-            String real = path.startsWith("/api/v1/api-keys") ? keyId : targetId;
+        for (String path : List.of("/api/v1/targets/%s", "/api/v1/targets/%s/results", "/api/v1/api-keys/%s",
+                "/api/v1/alert-channels/%s")) {
+            String real = path.startsWith("/api/v1/api-keys") ? keyId : path.startsWith("/api/v1/alert-channels") ? channelId : targetId;
             ApiClient.Answer existing = second.get(path.formatted(real));
             ApiClient.Answer missing = second.get(path.formatted(UUID.randomUUID()));
             assertThat(existing.status()).as(path).isEqualTo(missing.status()).isEqualTo(404);
@@ -199,7 +218,8 @@ class TenantIsolationIT {
     private String check(Row row, ApiClient.Answer answer) {
         // Facts of the first org; one counts as leaked when the answer holds it and the request did not.
         String request = row.path() + " " + (row.body() == null ? "" : row.body());
-        boolean leaks = List.of(targetId, "first-secret-name", "first-tag", keyId, "first-viewer", windowId, "first-window").stream()
+        boolean leaks = List.of(targetId, "first-secret-name", "first-tag", keyId, "first-viewer", windowId, "first-window", channelId,
+                "first-channel-name").stream()
                 .anyMatch(fact -> answer.text().contains(fact) && !request.contains(fact));
         return switch (row.expect()) {
             case NOT_FOUND -> answer.status() == 404 && answer.json().path("error").has("code") && !leaks ? null
