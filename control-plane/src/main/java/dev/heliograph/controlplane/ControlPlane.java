@@ -64,6 +64,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,6 +109,7 @@ public final class ControlPlane {
     private HealthProbes probes;
     private Idempotency idempotency;
     private ChannelSenders senders;
+    private IncidentWiring incidents;
 
     private ControlPlane(Vertx vertx, HeliographConfig config, ConfigSource source, Clock clock, Metrics metrics) {
         this.vertx = vertx;
@@ -126,6 +128,7 @@ public final class ControlPlane {
         components.register(Components.API_SERVER, true);
         components.register(Components.CONTROL_SERVER, false);
         components.register(Components.AGENT_SERVER, true);
+        components.register(Components.ALERTING, false);
         metrics.bindComponents(components);
     }
 
@@ -248,29 +251,39 @@ public final class ControlPlane {
                     AgentHandler agentHandler = new AgentHandler(hub);
                     ResultHandler resultHandler = new ResultHandler(targets, clickhouse, maintenance, clock);
                     senders = new ChannelSenders(vertx, ChannelSenders.Settings.of(config), live::guard, clock);
-                    AlertChannelHandler channelHandler = new AlertChannelHandler(new AlertChannelStore(postgres, channelSealer),
-                            senders, live::guard, clock);
+                    AlertChannelStore channels = new AlertChannelStore(postgres, channelSealer);
                     PgTargetOverview overview = new PgTargetOverview(postgres);
                     DashboardHandler dashboard = new DashboardHandler(overview, clickhouse, hub, clock, DashboardHandler.MAX_AGE);
                     idempotency = new Idempotency(vertx, new PgIdempotencyStore(postgres), clock,
                             Duration.ofHours(config.api().idempotencyTtlH()), Duration.ofSeconds(config.api().idempotencyWaitS()));
                     // The agent server listens once the hub holds the targets.
                     // Expired idempotency keys are pruned once now (a failure is logged, not fatal), then hourly.
-                    return registry.start().compose(loaded -> idempotency.start().otherwiseEmpty())
+                    // The incident engine listens to the registry before its first read.
+                    return IncidentWiring.start(vertx, config, clock, new IncidentWiring.Parts(postgres, targets, engine, hub, batcher,
+                                    region, maintenance, channels::get, senders, this::publicUrl, metrics.registry()))
+                            .compose(started -> {
+                                incidents = started;
+                                registry.listen(started.engine());
+                                components.healthy(Components.ALERTING, "deciding incidents and sending notifications");
+                                return registry.start();
+                            })
+                            .compose(loaded -> idempotency.start().otherwiseEmpty())
                             .compose(pruned -> agentServer.listen()).compose(listening -> {
+                        AlertChannelHandler channelHandler = new AlertChannelHandler(channels, senders, live::guard, clock,
+                                () -> incidents.routing().reload());
                         components.healthy(Components.AGENT_SERVER, "listening on " + a.host() + ":" + agentServer.port());
                         io.vertx.core.http.HttpServerOptions apiOptions = config.tls().api()
                                 ? tls.secure(new io.vertx.core.http.HttpServerOptions()) : new io.vertx.core.http.HttpServerOptions();
                         return ApiServer.start(vertx, apiOptions, config.api().host(), config.api().port(),
                                 config.api().maxBodyBytes(), health, metrics.scrapeHandler(),
-                                authenticator, idempotency, List.of(health, onDemand, targetHandler, resultHandler, regionHandler,
-                                        agentHandler, new ApiKeyHandler(keys, authenticator, clock), new OrgHandler(keys),
-                                        new TagHandler(overview), dashboard,
+                                authenticator, idempotency, java.util.stream.Stream.concat(Stream.of(health, onDemand, targetHandler,
+                                        resultHandler, regionHandler, agentHandler, new ApiKeyHandler(keys, authenticator, clock),
+                                        new OrgHandler(keys), new TagHandler(overview), dashboard,
                                         new BulkTargetHandler(targets, registry, region, live::guard, regions::contains),
                                         new BulkActionHandler(targets, registry),
                                         new TargetFileHandler(targets, registry, region, live::guard, regions::contains),
-                                        new MaintenanceWindowHandler(windows, maintenance, clock),
-                                        channelHandler));
+                                        new MaintenanceWindowHandler(windows, maintenance, clock), channelHandler),
+                                        incidents.handlers().stream()).toList());
                     }).compose(server -> {
                         api = server;
                         components.healthy(Components.API_SERVER, "listening on " + config.api().host() + ":" + server.port());
@@ -378,7 +391,9 @@ public final class ControlPlane {
         Future<Void> controlClosed = control == null ? Future.succeededFuture() : control.close();
         Future<Void> maintenanceClosed = maintenanceDeployment == null ? Future.succeededFuture() : vertx.undeploy(maintenanceDeployment);
         maintenanceDeployment = null;
-        return Future.join(List.of(apiClosed, controlClosed, closeAgentServer(), maintenanceClosed)).transform(v -> {
+        Future<Void> incidentsClosed = incidents == null ? Future.succeededFuture() : incidents.stop();
+        return Future.join(List.of(apiClosed, controlClosed, closeAgentServer(), maintenanceClosed, incidentsClosed)).transform(v -> {
+            components.exited(Components.ALERTING, "stopped");
             components.exited(Components.API_SERVER, "closed");
             components.exited(Components.CONTROL_SERVER, "closed");
             components.exited(Components.AGENT_SERVER, "closed");
@@ -406,6 +421,18 @@ public final class ControlPlane {
     private static Duration remaining(Instant deadline, double share) {
         long left = Duration.between(Instant.now(), deadline).toMillis();
         return Duration.ofMillis(Math.max(1, (long) (left * share)));
+    }
+
+    /**
+     * The base of links in notifications: {@code alerting.public_url}, or the API's own address (its port
+     * once it listens).
+     */
+    private String publicUrl() {
+        if (!config.alerting().publicUrl().isBlank()) {
+            return config.alerting().publicUrl();
+        }
+        String host = config.api().host().equals("0.0.0.0") ? "127.0.0.1" : config.api().host();
+        return (config.tls().api() ? "https://" : "http://") + host + ":" + (api == null ? config.api().port() : api.port());
     }
 
     /** The port the API listens on. */

@@ -202,6 +202,9 @@ public final class NotificationDelivery extends VerticleBase {
             line = "notified " + name + " (" + kind + ") of " + row.event().wire();
         } else {
             Instant retryAt = now.plusMillis(backoff.apply(attempt));
+            if (result.retryAfter() != null && now.plus(result.retryAfter()).isAfter(retryAt)) {
+                retryAt = now.plus(result.retryAfter()); // the receiver's Retry-After, when it asks for longer
+            }
             boolean expired = retryAt.isAfter(row.createdAt().plus(settings.deadLetterAfter()));
             dead = dead || result.outcome() == DeliveryResult.Outcome.REJECTED || expired;
             state = dead ? "dead" : "pending";

@@ -37,6 +37,7 @@ public final class AlertChannelHandler {
     private final ChannelSender sender;
     private final Supplier<AddressGuard> guard;
     private final Clock clock;
+    private final Runnable changed;
     private final SecureRandom random = new SecureRandom();
 
     /**
@@ -45,10 +46,16 @@ public final class AlertChannelHandler {
      * @param clock  the wall clock of test notifications
      */
     public AlertChannelHandler(AlertChannelStore store, ChannelSender sender, Supplier<AddressGuard> guard, Clock clock) {
+        this(store, sender, guard, clock, () -> { });
+    }
+
+    /** @param changed called after every create, replace and delete (notification routing follows the channels) */
+    public AlertChannelHandler(AlertChannelStore store, ChannelSender sender, Supplier<AddressGuard> guard, Clock clock, Runnable changed) {
         this.store = store;
         this.sender = sender;
         this.guard = guard;
         this.clock = clock;
+        this.changed = changed;
     }
 
     @ApiRoute(method = "POST", path = "/api/v1/alert-channels", role = Role.EDITOR)
@@ -73,6 +80,7 @@ public final class AlertChannelHandler {
         AlertChannelRequest.Validated validated = request(ctx).validate(null, guard.get(), store.canStoreSecrets(), random);
         store.create(ApiServer.org(ctx), validated.draft())
                 .onSuccess(channel -> {
+                    changed.run();
                     ctx.response().putHeader("location", "/api/v1/alert-channels/" + channel.id());
                     Responses.json(ctx, 201, AlertChannelView.of(channel, validated.generatedSecret()));
                 })
@@ -114,7 +122,10 @@ public final class AlertChannelHandler {
         require(ctx)
                 .map(stored -> request.validate(stored.settings(), guard.get(), store.canStoreSecrets(), random))
                 .compose(validated -> store.update(org, id(ctx), validated.draft()))
-                .onSuccess(updated -> updated.ifPresentOrElse(channel -> Responses.json(ctx, 200, AlertChannelView.of(channel)),
+                .onSuccess(updated -> updated.ifPresentOrElse(channel -> {
+                            changed.run();
+                            Responses.json(ctx, 200, AlertChannelView.of(channel));
+                        },
                         () -> ctx.fail(notFound(ctx.pathParam("id")))))
                 .onFailure(error -> ctx.fail(conflict(error)));
     }
@@ -128,6 +139,7 @@ public final class AlertChannelHandler {
         store.delete(ApiServer.org(ctx), id(ctx))
                 .onSuccess(existed -> {
                     if (existed) {
+                        changed.run();
                         ctx.response().setStatusCode(204).end();
                     } else {
                         ctx.fail(notFound(ctx.pathParam("id")));

@@ -143,7 +143,9 @@ public final class PolicyHandler {
     private void replace(RoutingContext ctx) {
         OrgId org = ApiServer.org(ctx);
         UUID id = id(ctx);
-        draft(ctx, org).compose(draft -> store.update(org, id, draft)).onComplete(updated -> {
+        // Existence first: another org's id answers 404 whatever the body holds.
+        store.get(org, id).compose(found -> found.isEmpty() ? Future.succeededFuture(Optional.<NotificationPolicy>empty())
+                : draft(ctx, org).compose(draft -> store.update(org, id, draft))).onComplete(updated -> {
             if (updated.succeeded()) {
                 routing.reload();
             }

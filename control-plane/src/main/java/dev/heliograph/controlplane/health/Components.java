@@ -39,6 +39,8 @@ public final class Components {
     public static final String CONTROL_SERVER = "control_server";
     /** The agent server (registration, work polls, result batches of agents). */
     public static final String AGENT_SERVER = "agent_server";
+    /** The incident engine and the notification senders. */
+    public static final String ALERTING = "alerting";
 
     private static final Logger LOG = LoggerFactory.getLogger(Components.class);
 

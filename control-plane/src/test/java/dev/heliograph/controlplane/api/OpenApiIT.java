@@ -56,7 +56,9 @@ class OpenApiIT {
     void start() throws Exception {
         services = new TestServices();
         vertx = Vertx.vertx();
-        plane = ControlPlane.start(vertx, services.config(), Clock.systemUTC()).await(60, TimeUnit.SECONDS);
+        // Notifications to a closed port become dead letters within a second (IncidentSamples needs one).
+        plane = ControlPlane.start(vertx, services.config("alerting.dead_letter_after_s=1", "alerting.retry_initial_ms=10",
+                "alerting.poll_interval_ms=100"), Clock.systemUTC()).await(60, TimeUnit.SECONDS);
         admin = new ApiClient(plane.apiPort());
         anonymous = admin.withKey(null);
         ApiClient.Answer answer = anonymous.get(DocsHandler.DOCUMENT_PATH);

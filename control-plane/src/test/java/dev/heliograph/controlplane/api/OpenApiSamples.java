@@ -39,6 +39,7 @@ final class OpenApiSamples {
     List<Sample> all() {
         List<Sample> all = new java.util.ArrayList<>(core());
         all.addAll(new MaintenanceWindowSamples(api).all());
+        all.addAll(new IncidentSamples(api).all());
         return all;
     }
 

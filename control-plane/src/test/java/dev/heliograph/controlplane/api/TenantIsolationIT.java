@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heliograph.controlplane.ApiClient;
+import dev.heliograph.controlplane.Await;
 import dev.heliograph.controlplane.ControlPlane;
 import dev.heliograph.controlplane.TestServices;
 import io.vertx.core.Vertx;
@@ -42,6 +43,10 @@ class TenantIsolationIT {
     private String firstTargetBefore;
     private String channelId;
     private String firstChannelBefore;
+    private String policyId;
+    private String downTargetId;
+    private String incidentId;
+    private String notificationId;
 
     /** How a route must answer the other org. */
     private enum Expect {
@@ -50,7 +55,9 @@ class TenantIsolationIT {
         /** 403 OPERATOR_ONLY whatever the id: the route is shared infrastructure, closed to other orgs. */
         OPERATOR_ONLY,
         /** 2xx, and the answer holds none of the first org's ids, names or tags. */
-        OWN_DATA_ONLY
+        OWN_DATA_ONLY,
+        /** 422: a first-org id in the body is refused like one that does not exist, and nothing leaks. */
+        INVALID
     }
 
     private record Row(String operation, String method, String path, String body, Expect expect) {
@@ -80,6 +87,24 @@ class TenantIsolationIT {
         assertThat(channel.status()).as(channel.text()).isEqualTo(201);
         channelId = channel.json().path("id").asText();
         firstChannelBefore = channel.text();
+        ApiClient.Answer policy = first.post("/api/v1/notification-policies", "{\"name\":\"first-policy\",\"severities\":[\"critical\","
+                + "\"warning\"],\"channels\":[\"" + channelId + "\"]}");
+        assertThat(policy.status()).as(policy.text()).isEqualTo(201);
+        policyId = policy.json().path("id").asText();
+        ApiClient.Answer down = first.post("/api/v1/targets", "{\"name\":\"first-down-name\",\"kind\":\"tcp\","
+                + "\"spec\":{\"host\":\"127.0.0.1\",\"port\":9},\"interval_s\":1,\"timeout_ms\":500,\"tags\":[\"first-tag\"]}");
+        assertThat(down.status()).as(down.text()).isEqualTo(201);
+        downTargetId = down.json().path("id").asText();
+        Await.until("an incident and a notification of the first org", Duration.ofSeconds(30), () -> {
+            JsonNode incidents = first.get("/api/v1/incidents?target_id=" + downTargetId).json().path("items");
+            JsonNode notifications = first.get("/api/v1/notifications").json().path("items");
+            if (incidents.isEmpty() || notifications.isEmpty()) {
+                return false;
+            }
+            incidentId = incidents.get(0).path("id").asText();
+            notificationId = notifications.get(0).path("id").asText();
+            return true;
+        });
     }
 
     /** A daily mute window body over {@code target}. */
@@ -99,7 +124,25 @@ class TenantIsolationIT {
         String t = targetId;
         String body = "{\"name\":\"taken-over\",\"kind\":\"http\",\"spec\":{\"url\":\"http://127.0.0.1:9/\"},\"enabled\":false}";
         String channel = "{\"name\":\"taken-over\",\"kind\":\"slack\",\"settings\":{\"url\":\"http://127.0.0.1:9/second\"}}";
+        String policy = "{\"name\":\"taken-over\",\"channels\":[\"" + channelId + "\"]}";
+        String incidents = "/api/v1/incidents/" + incidentId;
+        String policies = "/api/v1/notification-policies/" + policyId;
+        String notifications = "/api/v1/notifications/" + notificationId;
         return List.of(
+                new Row("GET /api/v1/incidents", "GET", "/api/v1/incidents?limit=500", null, Expect.OWN_DATA_ONLY),
+                new Row("GET /api/v1/incidents/{id}", "GET", incidents, null, Expect.NOT_FOUND),
+                new Row("POST /api/v1/incidents/{id}/acknowledge", "POST", incidents + "/acknowledge", null, Expect.NOT_FOUND),
+                new Row("POST /api/v1/incidents/{id}/resolve", "POST", incidents + "/resolve", null, Expect.NOT_FOUND),
+                new Row("GET /api/v1/notification-policies", "GET", "/api/v1/notification-policies?limit=500", null, Expect.OWN_DATA_ONLY),
+                new Row("POST /api/v1/notification-policies", "POST", "/api/v1/notification-policies", policy, Expect.INVALID),
+                new Row("GET /api/v1/notification-policies/{id}", "GET", policies, null, Expect.NOT_FOUND),
+                new Row("PUT /api/v1/notification-policies/{id}", "PUT", policies, policy, Expect.NOT_FOUND),
+                new Row("DELETE /api/v1/notification-policies/{id}", "DELETE", policies, null, Expect.NOT_FOUND),
+                new Row("GET /api/v1/notifications", "GET", "/api/v1/notifications?limit=500", null, Expect.OWN_DATA_ONLY),
+                new Row("GET /api/v1/notifications/{id}", "GET", notifications, null, Expect.NOT_FOUND),
+                new Row("POST /api/v1/notifications/{id}/retry", "POST", notifications + "/retry", null, Expect.NOT_FOUND),
+                new Row("GET /api/v1/targets/{id}/verdict", "GET", "/api/v1/targets/" + downTargetId + "/verdict", null, Expect.NOT_FOUND),
+                new Row("GET /api/v1/verdicts", "GET", "/api/v1/verdicts", null, Expect.OWN_DATA_ONLY),
                 new Row("GET /api/v1/targets", "GET", "/api/v1/targets?limit=500", null, Expect.OWN_DATA_ONLY),
                 new Row("GET /api/v1/targets", "GET", "/api/v1/targets?tag=first-tag", null, Expect.OWN_DATA_ONLY),
                 // Before the rows below give the second org targets named or keyed like the first org's.
@@ -219,7 +262,7 @@ class TenantIsolationIT {
         // Facts of the first org; one counts as leaked when the answer holds it and the request did not.
         String request = row.path() + " " + (row.body() == null ? "" : row.body());
         boolean leaks = List.of(targetId, "first-secret-name", "first-tag", keyId, "first-viewer", windowId, "first-window", channelId,
-                "first-channel-name").stream()
+                "first-channel-name", policyId, "first-policy", incidentId, downTargetId, "first-down-name", notificationId).stream()
                 .anyMatch(fact -> answer.text().contains(fact) && !request.contains(fact));
         return switch (row.expect()) {
             case NOT_FOUND -> answer.status() == 404 && answer.json().path("error").has("code") && !leaks ? null
@@ -227,6 +270,7 @@ class TenantIsolationIT {
             case OPERATOR_ONLY -> answer.status() == 403
                     && answer.json().path("error").path("code").asText().equals("OPERATOR_ONLY") ? null : "expected 403 OPERATOR_ONLY";
             case OWN_DATA_ONLY -> answer.status() < 300 && !leaks ? null : "expected 2xx without the first org's data";
+            case INVALID -> answer.status() == 422 && !leaks ? null : "expected 422 without the first org's data";
         };
     }
 
