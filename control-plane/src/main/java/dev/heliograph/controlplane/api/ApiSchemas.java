@@ -112,7 +112,9 @@ public final class ApiSchemas {
     public record FileTarget(String key, String name, @Schema(allowableValues = {"http", "tcp"}) String kind,
                              @Schema(types = "object", description = "the kind's settings; secret values as "
                                      + "{\"value\": \"***\", \"secret\": true}") JsonNode spec,
-                             long intervalS, long timeoutMs, List<String> regions, List<String> tags, boolean enabled) {
+                             long intervalS, long timeoutMs, List<String> regions, List<String> tags, boolean enabled,
+                             @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, types = "object",
+                                     description = "only when not the defaults; see TargetRequest") JsonNode incidentRules) {
     }
 
     /** Body of {@code POST /api/v1/targets:apply}: an exported file, edited; each target needs a key. */

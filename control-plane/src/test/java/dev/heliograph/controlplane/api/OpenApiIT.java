@@ -56,9 +56,11 @@ class OpenApiIT {
     void start() throws Exception {
         services = new TestServices();
         vertx = Vertx.vertx();
-        // Notifications to a closed port become dead letters within a second (IncidentSamples needs one).
+        // Notifications to a closed port become dead letters within a second (IncidentSamples needs one); the loopback
+        // host's breaker never opens, so the always-failing target keeps producing observations.
         plane = ControlPlane.start(vertx, services.config("alerting.dead_letter_after_s=1", "alerting.retry_initial_ms=10",
-                "alerting.poll_interval_ms=100"), Clock.systemUTC()).await(60, TimeUnit.SECONDS);
+                "alerting.poll_interval_ms=100", "breaker.sliding_window=10000", "breaker.minimum_checks=10000"), Clock.systemUTC())
+                .await(60, TimeUnit.SECONDS);
         admin = new ApiClient(plane.apiPort());
         anonymous = admin.withKey(null);
         ApiClient.Answer answer = anonymous.get(DocsHandler.DOCUMENT_PATH);

@@ -232,7 +232,7 @@ class TenantIsolationIT {
         assertThat(after.json()).isEqualTo(readTree(firstTargetBefore));
         assertThat(first.get("/api/v1/api-keys/" + keyId).json().path("state").asText()).isEqualTo("active");
         assertThat(first.get("/api/v1/targets?limit=500").json().path("items").findValuesAsText("name"))
-                .containsExactly("first-secret-name");
+                .containsExactlyInAnyOrder("first-secret-name", "first-down-name");
         assertThat(first.get("/api/v1/regions/local").status()).isEqualTo(200);
         assertThat(first.get("/api/v1/maintenance-windows/" + windowId).json().path("version").asLong()).isEqualTo(1);
         assertThat(first.get("/api/v1/alert-channels/" + channelId).json()).isEqualTo(readTree(firstChannelBefore));
