@@ -181,7 +181,9 @@ public final class PgIncidentStore {
         String event = notify.message().event().wire();
         return conn.preparedQuery("SELECT k AS key, count(DISTINCT incident_id) AS n FROM notifications, unnest(group_keys) AS k "
                         + "WHERE channel_id = $1 AND event = $2 AND created_at > $3 AND incident_id IS NOT NULL AND incident_id <> $4 "
-                        + "AND state IN ('pending', 'grouped', 'delivered') AND k = ANY($5) GROUP BY k ORDER BY n DESC, k LIMIT 1")
+                        + "AND state IN ('pending', 'grouped', 'delivered') AND k = ANY($5) GROUP BY k "
+                        // The key shared most; of equals a tag (chosen by people) before a region.
+                        + "ORDER BY n DESC, (k LIKE 'tag:%') DESC, k LIMIT 1")
                 .execute(Tuple.tuple().addUUID(notify.channelId()).addString(event).addOffsetDateTime(IncidentRows.time(now.minus(groupWindow)))
                         .addUUID(notify.incidentId()).addArrayOfString(notify.groupKeys().toArray(String[]::new)))
                 .compose(rows -> {

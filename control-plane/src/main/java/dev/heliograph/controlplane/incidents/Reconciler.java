@@ -6,7 +6,6 @@ import dev.heliograph.controlplane.alerting.RoutingCatalog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -58,7 +57,7 @@ public final class Reconciler {
                 ? routing.route(incident.orgId(), incident.kind().event(), incident.kind().severity(), incident.tags(),
                 regions(incident)).reminderIntervals()
                 : Map.of();
-        Map<UUID, Subscription> subscriptions = new HashMap<>(tracked.subscriptions());
+        Map<UUID, Subscription> subscriptions = new java.util.LinkedHashMap<>(tracked.subscriptions());
         List<Op> ops = new ArrayList<>();
         Instant notBefore = hasParent ? now.plus(parentWait) : now;
         for (Map.Entry<UUID, Integer> channel : wanted.entrySet()) {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ComponentHealthIT {
     private static final List<String> COMPONENTS = List.of("config", "postgres", "clickhouse", "batcher", "scheduler",
-            "worker_pool", "api_server", "control_server", "agent_server");
+            "worker_pool", "api_server", "control_server", "agent_server", "alerting");
 
     private TestServices services;
     private Vertx vertx;
@@ -104,7 +104,7 @@ class ComponentHealthIT {
                     () -> health(api, "clickhouse").equals("healthy") && health(api, "batcher").equals("healthy"));
 
             plane.stop(Duration.ofSeconds(10)).await(15, TimeUnit.SECONDS);
-            for (String name : List.of("scheduler", "worker_pool", "batcher", "api_server", "control_server", "agent_server", "postgres",
+            for (String name : List.of("scheduler", "worker_pool", "batcher", "api_server", "control_server", "agent_server", "alerting", "postgres",
                     "clickhouse")) {
                 assertThat(plane.components().get(name).orElseThrow().health()).as(name).isEqualTo(HealthState.EXITED);
             }

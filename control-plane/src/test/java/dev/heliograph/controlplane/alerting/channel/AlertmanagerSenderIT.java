@@ -5,31 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heliograph.controlplane.AlertReceiver;
 import dev.heliograph.controlplane.Await;
+import dev.heliograph.controlplane.LocalAlertmanager;
 import dev.heliograph.controlplane.alerting.AlertChannel;
 import dev.heliograph.controlplane.alerting.AlertmanagerSettings;
 import dev.heliograph.controlplane.alerting.DeliveryResult;
 import dev.heliograph.controlplane.alerting.NotificationMessage;
 import dev.heliograph.controlplane.alerting.TestNotifications;
-import dev.heliograph.probe.codec.Json;
 import io.vertx.core.Vertx;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,35 +34,17 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AlertmanagerSenderIT {
-    private static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
     private static final Duration LEASE = Duration.ofMinutes(3);
 
-    private Path dir;
-    private Process alertmanager;
+    private LocalAlertmanager alertmanager;
     private String url;
     private Vertx vertx;
     private ChannelSenders senders;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     void start() throws Exception {
-        assertThat(BINARY).as("Alertmanager is missing: run scripts/test-tools.sh (as root)").isExecutable();
-        dir = Files.createTempDirectory("alertmanager-it");
-        Files.writeString(dir.resolve("alertmanager.yml"), """
-                route:
-                  receiver: nobody
-                receivers:
-                  - name: nobody
-                """);
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        url = "http://127.0.0.1:" + port;
-        alertmanager = new ProcessBuilder(BINARY.toString(), "--config.file=" + dir.resolve("alertmanager.yml"),
-                "--storage.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("alertmanager.log").toFile()).start();
-        Await.until("Alertmanager ready on " + url, Duration.ofSeconds(30), () -> status(url + "/-/ready") == 200);
+        alertmanager = LocalAlertmanager.start();
+        url = alertmanager.url();
         vertx = Vertx.vertx();
         senders = LoopbackSenders.create(vertx, Duration.ofSeconds(5), Clock.systemUTC());
     }
@@ -84,15 +56,7 @@ class AlertmanagerSenderIT {
             vertx.close().await(10, TimeUnit.SECONDS);
         }
         if (alertmanager != null) {
-            alertmanager.destroy();
-            if (!alertmanager.waitFor(10, TimeUnit.SECONDS)) {
-                alertmanager.destroyForcibly();
-            }
-        }
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            alertmanager.close();
         }
     }
 
@@ -194,25 +158,10 @@ class AlertmanagerSenderIT {
 
     /** How many alerts Alertmanager lists for {@code incident}; -1 when it does not answer. */
     private int listed(UUID incident) {
-        try {
-            return alerts(incident).size();
-        } catch (Exception e) {
-            return -1;
-        }
+        return alertmanager.listed("incident_id=\"" + incident + "\"");
     }
 
     private JsonNode query(String matcher) throws Exception {
-        String uri = url + "/api/v2/alerts?filter=" + URLEncoder.encode(matcher, StandardCharsets.UTF_8);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return Json.MAPPER.readTree(response.body());
-    }
-
-    private int status(String uri) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return 0;
-        }
+        return alertmanager.alerts(matcher);
     }
 }
