@@ -12,6 +12,9 @@
 #   ingest      N synthetic results through the batcher into ClickHouse vs clickhouse-client
 #   api         100,000 targets in PostgreSQL: list, tag filter, results, dashboard under wrk -c 16
 #   schedule    N targets at one interval through the engine (the walking skeleton's benchmark)
+#   detect      outages and random noise injected into N targets: time to detect (first failing
+#               answer to the opened notification), false notifications, and what Gatus's and
+#               Uptime Kuma's default rules would have done with the same failures
 #   install     only install what the scenarios need (nginx, wrk, prometheus-blackbox-exporter)
 #
 # Every scenario starts what it needs (scripts/services.sh, local target servers), sends traffic
@@ -56,9 +59,9 @@ case "$scenario" in -h|--help) scenario=help; shift ;; -*) scenario=all ;; *) [ 
 
 case "$scenario" in
   install) install_tools; say "nginx, wrk and prometheus-blackbox-exporter are installed"; exit 0 ;;
-  throughput|ceiling|inflight|ingest|api|schedule|all) ;;
+  throughput|ceiling|inflight|ingest|api|schedule|detect|all) ;;
   -h|--help|help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) die "unknown scenario '$scenario' (known: all, throughput, ceiling, inflight, ingest, api, schedule, install)" ;;
+  *) die "unknown scenario '$scenario' (known: all, throughput, ceiling, inflight, ingest, api, schedule, detect, install)" ;;
 esac
 
 . scripts/java-env.sh
@@ -106,7 +109,7 @@ if [ "$scenario" = all ]; then
   while [ $# -gt 0 ]; do
     case "$1" in --json) json="${2:?--json needs a file}"; shift 2 ;; *) rest+=("$1"); shift ;; esac
   done
-  for s in throughput inflight ingest api; do
+  for s in throughput inflight ingest api detect; do
     args=("$s" ${rest[@]+"${rest[@]}"})
     if [ -n "$json" ]; then
       case "$json" in *.*) args+=(--json "${json%.*}-$s.${json##*.}") ;; *) args+=(--json "$json-$s") ;; esac

@@ -14,7 +14,7 @@ public final class BenchMain {
     /** Runs one scenario; see {@code scripts/bench.sh} for the names. */
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("bench: name a scenario: throughput, ceiling, inflight, ingest, api, schedule");
+            System.err.println("bench: name a scenario: throughput, ceiling, inflight, ingest, api, schedule, detect");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -40,8 +40,9 @@ public final class BenchMain {
             case "ingest" -> IngestBenchmark.main(args);
             case "api" -> ApiBenchmark.main(args);
             case "inflight" -> InflightBenchmark.main(args);
+            case "detect" -> DetectBenchmark.main(args);
             default -> throw new IllegalArgumentException("unknown scenario '" + name
-                    + "' (known: throughput, ceiling, inflight, ingest, api, schedule)");
+                    + "' (known: throughput, ceiling, inflight, ingest, api, schedule, detect)");
         }
     }
 }

@@ -164,7 +164,7 @@ public final class AgentIncidents implements AgentHub.AgentEvents {
         List<Op> ops = new ArrayList<>();
         ops.add(new Op.InsertIncident(incident));
         ops.add(new Op.Timeline(incident.id(), now, "opened", "not heard from since " + lastSeen, Map.of("last_seen", lastSeen.toString())));
-        Reconciler.Outcome outcome = reconciler.reconcile(new Tracked(incident, Map.of()), false, false, now,
+        Reconciler.Outcome outcome = reconciler.reconcile(new Tracked(incident, Map.of()), false, null, now,
                 event -> messages.about(event, incident, null, null, Set.of(), now));
         ops.addAll(outcome.ops());
         LOG.info("agent {} ({}, region {}) is not reporting: incident {} opened", agent.id(), agent.name(), agent.region(), incident.id());
@@ -189,7 +189,7 @@ public final class AgentIncidents implements AgentHub.AgentEvents {
         ops.add(new Op.UpdateIncident(resolved));
         ops.add(new Op.Timeline(resolved.id(), now, "resolved", "resolved by " + resolved.resolvedBy()
                 + (resolved.resolutionNote() == null ? "" : ": " + resolved.resolutionNote()), Map.of()));
-        Reconciler.Outcome outcome = reconciler.reconcile(new Tracked(resolved, tracked.subscriptions()), false, false, now,
+        Reconciler.Outcome outcome = reconciler.reconcile(new Tracked(resolved, tracked.subscriptions()), false, null, now,
                 event -> messages.about(event, resolved, null, null, Set.of(), now));
         ops.addAll(outcome.ops());
         return store.commit(ops).map(v -> {

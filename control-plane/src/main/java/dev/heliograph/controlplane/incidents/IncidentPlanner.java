@@ -310,7 +310,7 @@ public final class IncidentPlanner {
         }
 
         Tracked reconcile(Tracked tracked, boolean held) {
-            Reconciler.Outcome outcome = reconciler.reconcile(tracked, held, target.rules().parent() != null, context.now(),
+            Reconciler.Outcome outcome = reconciler.reconcile(tracked, held, target, context.now(),
                     event -> messages.about(event, tracked.incident(), target, health, context.silent(), context.now()));
             ops.addAll(outcome.ops());
             return outcome.tracked();

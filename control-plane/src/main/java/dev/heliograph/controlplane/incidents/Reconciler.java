@@ -3,6 +3,7 @@ package dev.heliograph.controlplane.incidents;
 import dev.heliograph.controlplane.alerting.NotificationEvent;
 import dev.heliograph.controlplane.alerting.NotificationMessage;
 import dev.heliograph.controlplane.alerting.RoutingCatalog;
+import dev.heliograph.domain.Target;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,11 +45,15 @@ public final class Reconciler {
      * Reconciles {@code tracked} at {@code now}.
      *
      * @param held       whether notifications are held back now (nothing changes)
-     * @param hasParent  whether the incident's target names a parent (its notifications wait {@code parentWait})
+     * @param target     the incident's target ({@code null} for an agent incident): a target naming a
+     *                   parent has its notifications wait {@code parentWait}; one checked from several
+     *                   regions is grouped by its regions down too
      * @param message    writes the message of an event about the incident
      */
-    public Outcome reconcile(Tracked tracked, boolean held, boolean hasParent, Instant now,
+    public Outcome reconcile(Tracked tracked, boolean held, Target target, Instant now,
                              Function<NotificationEvent, NotificationMessage> message) {
+        boolean hasParent = target != null && target.rules().parent() != null;
+        List<String> groupKeys = groupKeys(tracked.incident(), target != null && target.regions().size() > 1);
         if (held) {
             return new Outcome(tracked, List.of());
         }
@@ -63,8 +68,7 @@ public final class Reconciler {
         for (Map.Entry<UUID, Integer> channel : wanted.entrySet()) {
             Subscription current = subscriptions.get(channel.getKey());
             if (current == null || current.notifiedKind() != incident.kind()) {
-                ops.add(new Op.Notify(message.apply(incident.kind().event()), channel.getKey(), incident.id(), groupKeys(incident),
-                        notBefore));
+                ops.add(new Op.Notify(message.apply(incident.kind().event()), channel.getKey(), incident.id(), groupKeys, notBefore));
                 Subscription next = new Subscription(channel.getKey(), incident.kind(), channel.getValue(),
                         current == null ? now : current.notifiedAt(), now);
                 subscriptions.put(channel.getKey(), next);
@@ -74,7 +78,7 @@ public final class Reconciler {
         for (UUID channel : new ArrayList<>(subscriptions.keySet())) {
             if (!wanted.containsKey(channel)) {
                 if (routing.routesResolved(incident.orgId(), channel)) {
-                    ops.add(new Op.Notify(message.apply(NotificationEvent.RESOLVED), channel, incident.id(), groupKeys(incident), now));
+                    ops.add(new Op.Notify(message.apply(NotificationEvent.RESOLVED), channel, incident.id(), groupKeys, now));
                 }
                 subscriptions.remove(channel);
                 ops.add(new Op.Unsubscribe(incident.id(), channel));
@@ -103,14 +107,20 @@ public final class Reconciler {
         return incident.regionsDown();
     }
 
-    /** The keys grouped notifications gather by: {@code tag:<tag>} per tag and {@code region:<region>} per region down. */
-    static List<String> groupKeys(Incident incident) {
+    /**
+     * The keys grouped notifications gather by: {@code tag:<tag>} per tag, and {@code region:<region>}
+     * per region down when the target is checked from several regions (a single-region target would
+     * otherwise share its one region with every other target there, related or not).
+     */
+    static List<String> groupKeys(Incident incident, boolean byRegion) {
         List<String> keys = new ArrayList<>();
         if (incident.targetId() == null) {
             return keys;
         }
         incident.tags().stream().sorted().forEach(tag -> keys.add("tag:" + tag));
-        incident.regionsDown().stream().sorted().forEach(region -> keys.add("region:" + region));
+        if (byRegion) {
+            incident.regionsDown().stream().sorted().forEach(region -> keys.add("region:" + region));
+        }
         return keys;
     }
 }
