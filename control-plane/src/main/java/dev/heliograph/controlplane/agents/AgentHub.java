@@ -169,16 +169,6 @@ public final class AgentHub implements AgentConnections {
         return liveRegions;
     }
 
-    /** Every agent with its status and last contact now (on the hub's context). */
-    public Future<List<AgentRecord>> records() {
-        return on(() -> agents.values().stream().map(a -> a.record).toList());
-    }
-
-    /** Whether {@code agentId} is registered and not reporting now (thread-safe through the hub's context). */
-    public Future<Optional<AgentStatus>> status(UUID agentId) {
-        return on(() -> Optional.ofNullable(agents.get(agentId)).map(a -> a.status));
-    }
-
     /** An agent's key and region, for authenticating its requests. */
     public record Credentials(UUID id, RegionId region, byte[] signingKey) {
     }

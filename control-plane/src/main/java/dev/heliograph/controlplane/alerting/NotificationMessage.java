@@ -18,7 +18,7 @@ import java.util.UUID;
  * @param incident the incident; {@code null} for a test notification and for a group
  * @param group    the incidents of a grouped notification; {@code null} otherwise
  */
-@Schema(name = "Notification", description = "The content of one notification.")
+@Schema(name = "NotificationContent", description = "The content of one notification.")
 public record NotificationMessage(UUID id, NotificationEvent event, Instant timestamp, UUID orgId, String summary,
                                   IncidentSummary incident, Group group) {
     public NotificationMessage {

@@ -9,7 +9,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -91,15 +90,10 @@ public final class AgentHandler {
     }
 
     private static UUID agentId(RoutingContext ctx) {
-        String text = ctx.pathParam("id");
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw notFound(text);
-        }
+        return Ids.path(ctx, AgentHandler::notFound);
     }
 
     private static ApiException notFound(String id) {
-        return new ApiException(404, "AGENT_NOT_FOUND", "no agent with id " + id, Map.of("id", id));
+        return Ids.notFound("AGENT_NOT_FOUND", "agent", id);
     }
 }

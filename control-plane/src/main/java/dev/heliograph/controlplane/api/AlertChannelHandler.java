@@ -204,16 +204,11 @@ public final class AlertChannelHandler {
     }
 
     private static UUID id(RoutingContext ctx) {
-        String text = ctx.pathParam("id");
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw notFound(text);
-        }
+        return Ids.path(ctx, AlertChannelHandler::notFound);
     }
 
     private static ApiException notFound(String id) {
-        return new ApiException(404, "ALERT_CHANNEL_NOT_FOUND", "no alert channel with id " + id, Map.of("id", id));
+        return Ids.notFound("ALERT_CHANNEL_NOT_FOUND", "alert channel", id);
     }
 
     /** 409 for a duplicate key or name; other errors unchanged. */

@@ -264,6 +264,31 @@ public final class ApiExamples {
             {"delivered": false, "outcome": "failed", "http_status": 500, "response": "upstream unavailable",
              "error": "receiver answered 500", "duration_ms": 42}""";
 
+    /** A webhook's body: an opened notification. */
+    public static final String WEBHOOK = """
+            {"type": "incident.opened", "timestamp": "2026-01-31T12:00:05Z",
+             "data": {"notification_id": "0190f1d3-3c4d-7e5f-8a6b-7c8d9e0f1a2b", "event": "opened",
+                      "org_id": "00000000-0000-0000-0000-000000000001",
+                      "summary": "DOWN: example health is down in 2 of 3 regions (eu-west: connection refused)",
+                      "incident": {"id": "0190f1d0-3c4b-7a2e-9f10-2b3c4d5e6f70", "kind": "down", "severity": "critical", "state": "open",
+                                   "title": "example health is down", "opened_at": "2026-01-31T12:00:04Z",
+                                   "target": {"id": "0190f1c2-7a1e-7c3d-9b0a-1f2e3d4c5b6a", "key": "example-health",
+                                              "name": "example health", "tags": ["prod", "web"]},
+                                   "regions_down": ["eu-west", "us-east"],
+                                   "regions": [{"region": "eu-west", "state": "down", "failure": "connect_refused",
+                                                "error": "connection refused", "since": "2026-01-31T12:00:04Z"}],
+                                   "url": "https://heliograph.example.com/api/v1/incidents/0190f1d0-3c4b-7a2e-9f10-2b3c4d5e6f70"},
+                      "group": null}}""";
+
+    /** {@link #WEBHOOK} parsed (a swagger example object). */
+    static Object webhookExample() {
+        try {
+            return dev.heliograph.probe.codec.Json.MAPPER.readTree(WEBHOOK);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private ApiExamples() {
     }
 }

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -169,27 +168,14 @@ public final class ApiKeyHandler {
     }
 
     private static UUID keyId(RoutingContext ctx) {
-        String text = ctx.pathParam("id");
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw notFound(text);
-        }
+        return Ids.path(ctx, ApiKeyHandler::notFound);
     }
 
     private static UUID cursor(RoutingContext ctx) {
-        String state = Paging.decode(ctx);
-        if (state == null) {
-            return null;
-        }
-        try {
-            return UUID.fromString(state);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badParameter("cursor", "cursor is not valid; pass next_cursor back unchanged");
-        }
+        return Ids.parameter(Paging.decode(ctx), "cursor");
     }
 
     private static ApiException notFound(String id) {
-        return new ApiException(404, "API_KEY_NOT_FOUND", "no API key with id " + id, Map.of("id", id));
+        return Ids.notFound("API_KEY_NOT_FOUND", "API key", id);
     }
 }

@@ -54,6 +54,35 @@ public final class ApiSchemas {
                     + "those minutes are left out of every figure above") long mutedS) {
     }
 
+    /**
+     * The body a webhook alert channel receives ({@code webhooks.notification} of the document): the
+     * Standard Webhooks envelope {@code {"type", "timestamp", "data"}} around one notification.
+     */
+    @Schema(name = "WebhookPayload", description = "What a webhook alert channel receives (POST, application/json), signed per "
+            + "Standard Webhooks 1.0 with the headers webhook-id (the notification's id, the same on every retry), "
+            + "webhook-timestamp (Unix seconds) and webhook-signature (v1,<base64 HMAC-SHA256 of id.timestamp.body keyed with the "
+            + "base64 after whsec_ of the channel's secret>).")
+    public record WebhookPayload(
+            @Schema(description = "incident.<event> (incident.opened, incident.resolved, incident.regional, incident.degraded, "
+                    + "incident.flapping, incident.reminder, incident.agent_not_reporting, incident.config_error), or test",
+                    example = "incident.opened") String type,
+            @Schema(description = "when the notification was made") java.time.Instant timestamp,
+            WebhookData data) {
+    }
+
+    /** The {@code data} of {@link WebhookPayload}. */
+    @Schema(name = "WebhookData")
+    public record WebhookData(
+            String notificationId,
+            @Schema(description = "the event, as in notification policies") String event,
+            String orgId,
+            @Schema(description = "one line for people, e.g. DOWN: shop web is down in 2 of 3 regions") String summary,
+            @Schema(types = {"object", "null"}, description = "the incident; null for a grouped or a test notification")
+            dev.heliograph.controlplane.alerting.NotificationMessage.IncidentSummary incident,
+            @Schema(types = {"object", "null"}, description = "the incidents of a grouped notification (they share a tag or a region "
+                    + "down); null otherwise") dev.heliograph.controlplane.alerting.NotificationMessage.Group group) {
+    }
+
     /** {@code POST /api/v1/targets/{id}/check-now}. */
     @Schema(name = "CheckNowResult")
     public record CheckNowView(

@@ -64,7 +64,7 @@ public final class IncidentHandler {
     @ApiResponse(responseCode = "400", description = "INVALID_PARAMETER: a filter, limit or cursor is not valid (details.field names it)")
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
-        UUID before = uuidOrNull(Paging.decode(ctx), "cursor");
+        UUID before = Ids.parameter(Paging.decode(ctx), "cursor");
         IncidentQueries.Filter filter = new IncidentQueries.Filter(states(ctx), kinds(ctx), targetId(ctx), since(ctx));
         queries.list(ApiServer.org(ctx), filter, before, limit)
                 .onSuccess(found -> Paging.respond(ctx, found, limit, IncidentView::of, i -> i.id().toString()))
@@ -204,24 +204,11 @@ public final class IncidentHandler {
     }
 
     static UUID incidentId(RoutingContext ctx) {
-        String text = ctx.pathParam("id");
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw notFound(text);
-        }
-    }
-
-    private static UUID uuidOrNull(String text, String parameter) {
-        try {
-            return text == null ? null : UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badParameter(parameter, parameter + " is not valid; pass next_cursor back unchanged");
-        }
+        return Ids.path(ctx, IncidentHandler::notFound);
     }
 
     private static ApiException notFound(String id) {
-        return new ApiException(404, "INCIDENT_NOT_FOUND", "no incident with id " + id, Map.of("id", id));
+        return Ids.notFound("INCIDENT_NOT_FOUND", "incident", id);
     }
 
     private static ApiException resolved(UUID id) {

@@ -86,7 +86,7 @@ public final class NotificationHandler {
     @ApiResponse(responseCode = "400", description = "INVALID_PARAMETER: a filter, limit or cursor is not valid")
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
-        UUID before = uuid(Paging.decode(ctx), "cursor");
+        UUID before = Ids.parameter(Paging.decode(ctx), "cursor");
         String state = ctx.request().getParam("state");
         if (state != null && !STATES.contains(state)) {
             throw ApiException.badParameter("state", "state must be one of pending, grouped, delivered, dead, suppressed");
@@ -99,8 +99,8 @@ public final class NotificationHandler {
                 throw ApiException.badParameter("event", "event is not one of the notification events");
             }
         }
-        NotificationQueries.Filter filter = new NotificationQueries.Filter(state, uuid(ctx.request().getParam("channel_id"), "channel_id"),
-                uuid(ctx.request().getParam("incident_id"), "incident_id"), event);
+        NotificationQueries.Filter filter = new NotificationQueries.Filter(state, Ids.parameter(ctx.request().getParam("channel_id"), "channel_id"),
+                Ids.parameter(ctx.request().getParam("incident_id"), "incident_id"), event);
         queries.list(ApiServer.org(ctx), filter, before, limit)
                 .onSuccess(found -> Paging.respond(ctx, found, limit, NotificationView::of, n -> n.id().toString()))
                 .onFailure(ctx::fail);
@@ -160,23 +160,10 @@ public final class NotificationHandler {
     }
 
     private static UUID id(RoutingContext ctx) {
-        String text = ctx.pathParam("id");
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw notFound(text);
-        }
-    }
-
-    private static UUID uuid(String text, String parameter) {
-        try {
-            return text == null ? null : UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badParameter(parameter, parameter + " must be an id (a UUID)");
-        }
+        return Ids.path(ctx, NotificationHandler::notFound);
     }
 
     private static ApiException notFound(String id) {
-        return new ApiException(404, "NOTIFICATION_NOT_FOUND", "no notification with id " + id, Map.of("id", id));
+        return Ids.notFound("NOTIFICATION_NOT_FOUND", "notification", id);
     }
 }

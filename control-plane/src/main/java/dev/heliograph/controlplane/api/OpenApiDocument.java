@@ -121,9 +121,24 @@ public final class OpenApiDocument {
             item.operation(PathItem.HttpMethod.valueOf(route.route().method().toUpperCase(Locale.ROOT)), operation);
         }
         OpenAPI openApi = new OpenAPI(SpecVersion.V31).openapi("3.1.0").info(info()).paths(paths).components(components)
-                .tags(tags.stream().map(name -> new Tag().name(name)).toList());
+                .tags(tags.stream().map(name -> new Tag().name(name)).toList())
+                .webhooks(java.util.Map.of("notification", new PathItem().post(webhook(schemas))));
         problems.forEach(problem -> LOG.warn("OpenAPI document: {}", problem));
         return new OpenApiDocument(openApi, problems);
+    }
+
+    /** What a webhook alert channel receives: published so that receivers can validate it. */
+    private static Operation webhook(SchemaResolver schemas) {
+        return new Operation().operationId("webhookNotification").summary("A notification to a webhook alert channel")
+                .description("Sent for every notification routed to a channel of kind webhook, and by POST "
+                        + "/api/v1/alert-channels/{id}/test. Verify the signature before trusting it; deduplicate by webhook-id "
+                        + "(retries send the same id and bytes). Answer 2xx to take it; 429 and 5xx are retried with backoff, "
+                        + "other answers end it as a dead letter.")
+                .requestBody(new io.swagger.v3.oas.models.parameters.RequestBody().required(true).content(new io.swagger.v3.oas.models
+                        .media.Content().addMediaType("application/json", new io.swagger.v3.oas.models.media.MediaType()
+                        .schema(schemas.of(ApiSchemas.WebhookPayload.class)).example(ApiExamples.webhookExample()))))
+                .responses(new io.swagger.v3.oas.models.responses.ApiResponses().addApiResponse("200",
+                        new io.swagger.v3.oas.models.responses.ApiResponse().description("any 2xx: delivered")));
     }
 
     /** The document as pretty-printed JSON. */

@@ -107,13 +107,7 @@ public final class PolicyHandler {
     @ApiResponse(responseCode = "400", description = "INVALID_PARAMETER: limit or cursor is not valid")
     private void list(RoutingContext ctx) {
         int limit = Paging.limit(ctx);
-        String cursor = Paging.decode(ctx);
-        UUID after;
-        try {
-            after = cursor == null ? null : UUID.fromString(cursor);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badParameter("cursor", "cursor is not valid; pass next_cursor back unchanged");
-        }
+        UUID after = Ids.parameter(Paging.decode(ctx), "cursor");
         store.list(ApiServer.org(ctx), after, limit)
                 .onSuccess(found -> Paging.respond(ctx, found, limit, PolicyView::of, p -> p.id().toString()))
                 .onFailure(ctx::fail);
@@ -269,15 +263,10 @@ public final class PolicyHandler {
     }
 
     private static UUID id(RoutingContext ctx) {
-        String text = ctx.pathParam("id");
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw notFound(text);
-        }
+        return Ids.path(ctx, PolicyHandler::notFound);
     }
 
     private static ApiException notFound(String id) {
-        return new ApiException(404, "POLICY_NOT_FOUND", "no notification policy with id " + id, Map.of("id", id));
+        return Ids.notFound("POLICY_NOT_FOUND", "notification policy", id);
     }
 }

@@ -85,7 +85,8 @@ public final class AgentIncidents implements AgentHub.AgentEvents {
         if (clock.instant().isBefore(startedAt.plus(grace))) {
             return; // the audit at the end of the grace decides
         }
-        serially(() -> status == AgentStatus.NOT_REPORTING ? opened(agent, lastSeen) : resolved(agent.id(), "reporting again"));
+        serially(() -> status == AgentStatus.NOT_REPORTING ? opened(agent.id(), agent.name(), agent.region().value(), lastSeen)
+                : resolved(agent.id(), "reporting again"));
     }
 
     @Override
@@ -136,13 +137,13 @@ public final class AgentIncidents implements AgentHub.AgentEvents {
         if (clock.instant().isBefore(startedAt.plus(grace))) {
             return;
         }
-        hub.records().onSuccess(records -> serially(() -> {
-            Map<UUID, AgentRecord> byId = new HashMap<>();
-            records.forEach(r -> byId.put(r.id(), r));
+        hub.list().onSuccess(views -> serially(() -> {
+            Map<UUID, AgentHub.AgentView> byId = new HashMap<>();
+            views.forEach(view -> byId.put(view.id(), view));
             Future<Void> chain = Future.succeededFuture();
-            for (AgentRecord record : records) {
-                chain = chain.compose(v -> hub.status(record.id()).compose(status -> status.orElse(AgentStatus.OK) == AgentStatus.NOT_REPORTING
-                        ? opened(record, record.lastSeen()) : resolved(record.id(), "reporting again")));
+            for (AgentHub.AgentView view : views) {
+                chain = chain.compose(v -> AgentStatus.NOT_REPORTING.wire().equals(view.status())
+                        ? opened(view.id(), view.name(), view.region(), view.lastSeen()) : resolved(view.id(), "reporting again"));
             }
             for (UUID agent : new ArrayList<>(open.keySet())) {
                 if (!byId.containsKey(agent)) {
@@ -153,23 +154,23 @@ public final class AgentIncidents implements AgentHub.AgentEvents {
         }));
     }
 
-    private Future<Void> opened(AgentRecord agent, Instant lastSeen) {
-        if (open.containsKey(agent.id())) {
+    private Future<Void> opened(UUID agentId, String name, String region, Instant lastSeen) {
+        if (open.containsKey(agentId)) {
             return Future.succeededFuture();
         }
         Instant now = clock.instant();
         Incident incident = new Incident(Uuid7.at(now.toEpochMilli()), OrgId.DEFAULT, IncidentKind.AGENT_NOT_REPORTING, Incident.OPEN,
-                "agent " + agent.name() + " in region " + agent.region() + " is not reporting", null, null, agent.name(), agent.id(),
-                agent.region().value(), List.of(), List.of(), null, lastSeen, now, null, null, null, null, null);
+                "agent " + name + " in region " + region + " is not reporting", null, null, name, agentId,
+                region, List.of(), List.of(), null, lastSeen, now, null, null, null, null, null);
         List<Op> ops = new ArrayList<>();
         ops.add(new Op.InsertIncident(incident));
         ops.add(new Op.Timeline(incident.id(), now, "opened", "not heard from since " + lastSeen, Map.of("last_seen", lastSeen.toString())));
         Reconciler.Outcome outcome = reconciler.reconcile(new Tracked(incident, Map.of()), false, null, now,
                 event -> messages.about(event, incident, null, null, Set.of(), now));
         ops.addAll(outcome.ops());
-        LOG.info("agent {} ({}, region {}) is not reporting: incident {} opened", agent.id(), agent.name(), agent.region(), incident.id());
+        LOG.info("agent {} ({}, region {}) is not reporting: incident {} opened", agentId, name, region, incident.id());
         return store.commit(ops).map(v -> {
-            open.put(agent.id(), outcome.tracked());
+            open.put(agentId, outcome.tracked());
             engineWoken();
             return null;
         });

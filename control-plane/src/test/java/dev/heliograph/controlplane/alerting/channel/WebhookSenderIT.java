@@ -3,6 +3,7 @@ package dev.heliograph.controlplane.alerting.channel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heliograph.controlplane.AlertReceiver;
+import dev.heliograph.controlplane.WebhookVerifier;
 import dev.heliograph.controlplane.alerting.AlertChannel;
 import dev.heliograph.controlplane.alerting.DeliveryResult;
 import dev.heliograph.controlplane.alerting.NotificationMessage;
@@ -13,8 +14,6 @@ import dev.heliograph.probe.net.AddressGuard;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,15 +34,6 @@ class WebhookSenderIT {
      * An independent Standard Webhooks verifier (Python's hmac, hashlib and base64): arguments are
      * the secret, webhook-id, webhook-timestamp, the body's file and webhook-signature; prints ok.
      */
-    private static final String VERIFIER = """
-            import sys, hmac, hashlib, base64
-            secret, msg_id, timestamp, path, header = sys.argv[1:6]
-            key = base64.b64decode(secret[len("whsec_"):])
-            body = open(path, "rb").read()
-            signed = msg_id.encode() + b"." + timestamp.encode() + b"." + body
-            expected = "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
-            print("ok" if any(hmac.compare_digest(expected, s) for s in header.split(" ")) else "mismatch " + expected)
-            """;
     private static final Instant NOW = Instant.parse("2026-01-31T12:00:07Z");
 
     private Vertx vertx;
@@ -182,17 +172,6 @@ class WebhookSenderIT {
 
     /** What the Python verifier says of a received request. */
     private String verify(AlertReceiver.Received received) throws Exception {
-        Path body = Files.createTempFile("webhook-body", ".json");
-        try {
-            Files.write(body, received.body());
-            Process python = new ProcessBuilder("python3", "-c", VERIFIER, secret, received.headers().get("webhook-id"),
-                    received.headers().get("webhook-timestamp"), body.toString(), received.headers().get("webhook-signature"))
-                    .redirectErrorStream(true).start();
-            String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            assertThat(python.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            return output;
-        } finally {
-            Files.deleteIfExists(body);
-        }
+        return WebhookVerifier.verify(secret, received);
     }
 }
