@@ -87,14 +87,16 @@ final class IncidentWiring {
         Confirmations confirmations = new Confirmations(parts.probes(), parts.hub(), parts.batcher(), parts.localRegion(), clock,
                 incidents.maxConfirmations(), incidents.confirm());
         confirmations.bindTo(parts.meters());
-        SilentRegions silent = new SilentRegions(parts.localRegion(), parts.hub()::liveRegions);
+        Duration agentGrace = Duration.ofSeconds(config.agents().thresholdS());
+        SilentRegions silent = new SilentRegions(parts.localRegion(), parts.hub()::liveRegions, clock, agentGrace);
         NotificationDelivery delivery = new NotificationDelivery(NotificationDelivery.outbox(parts.postgres()), parts.channels(),
                 parts.sender(), clock, new NotificationDelivery.Settings(Duration.ofMillis(alerting.retryInitialMs()),
                 Duration.ofMillis(alerting.retryMaxMs()), Duration.ofSeconds(alerting.deadLetterAfterS()),
                 Duration.ofMillis(alerting.timeoutMs()), alerting.maxInFlight(), Duration.ofMillis(alerting.pollIntervalMs())));
         delivery.bindTo(parts.meters());
         IncidentEngine engine = new IncidentEngine(store, planner, clock, new IncidentEngine.Wiring(silent,
-                (target, at) -> parts.maintenance().modeAt(target, at) == MaintenanceMode.MUTE, confirmations, delivery::wake));
+                (target, at) -> parts.maintenance().modeAt(target, at) == MaintenanceMode.MUTE, confirmations, delivery::wake,
+                routing::reload));
         engine.bindTo(parts.meters());
         IncidentQueries queries = new IncidentQueries(parts.postgres());
         return routing.start(vertx, ROUTING_REFRESH)
@@ -102,9 +104,10 @@ final class IncidentWiring {
                 .compose(deliveryId -> vertx.deployVerticle(engine).map(engineId -> {
                     parts.batcher().observe(engine::offer);
                     parts.maintenance().addListener(engine::reevaluate);
-                    HeliographConfig.Agents agents = config.agents();
+                    // The start-up grace of the silent regions is over: decide again with the agents as they are now.
+                    vertx.setTimer(Math.max(1, agentGrace.toMillis()), id -> engine.reevaluate(null));
                     AgentIncidents agentIncidents = new AgentIncidents(vertx, store, reconciler, messages, parts.hub(), engine, clock,
-                            Duration.ofSeconds(agents.thresholdS()), engine.loadedAgentIncidents());
+                            agentGrace, engine.loadedAgentIncidents());
                     agentIncidents.onWritten(delivery::wake);
                     agentIncidents.start();
                     new Reminders(vertx, parts.postgres(), messages, clock,

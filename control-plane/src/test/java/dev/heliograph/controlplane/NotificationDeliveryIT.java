@@ -140,6 +140,28 @@ class NotificationDeliveryIT {
     }
 
     @Test
+    void aChannelDeletedBehindTheEnginesBackNeitherStopsTheTargetNorItsIncident() throws Exception {
+        AlertReceiver receiver = receiver();
+        String channel = route("vanish", "webhook", "{\"url\":\"" + receiver.url("/hook") + "\"}");
+        target.failing("/vanishing", "local");
+        String id = createTarget("vanishing", "vanish", "");
+        Await.until("opened", Duration.ofSeconds(30), () -> !ofType(receiver, "incident.opened").isEmpty());
+        // As another control plane would: the channel goes while this one still routes to it.
+        try (java.sql.Connection sql = services.postgres(); java.sql.Statement statement = sql.createStatement()) {
+            assertThat(statement.executeUpdate("DELETE FROM alert_channels WHERE id = '" + channel + "'")).isEqualTo(1);
+        }
+
+        target.failing("/vanishing");
+
+        Await.until("the incident resolved although its resolved notification had nowhere to go", Duration.ofSeconds(30),
+                () -> api.get("/api/v1/incidents?target_id=" + id + "&state=resolved").json().path("items").size() == 1);
+        target.failing("/vanishing", "local");
+        Await.until("a new outage of the target is decided again", Duration.ofSeconds(30),
+                () -> api.get("/api/v1/incidents?target_id=" + id + "&state=open").json().path("items").size() == 1);
+        assertThat(ofType(receiver, "incident.resolved")).as("the channel is gone").isEmpty();
+    }
+
+    @Test
     void manyTargetsSharingATagGoingDownTogetherAreOneGroupedNotification() throws Exception {
         AlertReceiver receiver = receiver();
         route("shop", "webhook", "{\"url\":\"" + receiver.url("/hook") + "\"}");

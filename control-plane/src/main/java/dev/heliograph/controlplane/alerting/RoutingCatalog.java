@@ -121,13 +121,28 @@ public final class RoutingCatalog {
         return new Route(channels);
     }
 
-    /** Whether an enabled policy of {@code org} that routes to {@code channel} also routes {@code resolved} events. */
+    /**
+     * Whether {@code channel}, told of an incident of {@code org}, should hear that it is over: the
+     * channel exists and is enabled, and either an enabled policy routing to it routes {@code resolved}
+     * events, or none routes to it any more (a policy changed or deleted while the incident was open:
+     * what a channel heard opened it hears end). A policy that still routes to the channel without
+     * {@code resolved} means the operator does not want them there.
+     */
     public boolean routesResolved(OrgId org, UUID channel) {
-        for (NotificationPolicy policy : snapshot.policies().getOrDefault(org, List.of())) {
-            if (policy.enabled() && policy.channels().contains(channel) && policy.events().contains(NotificationEvent.RESOLVED)) {
-                return true;
+        Snapshot now = snapshot;
+        ChannelInfo info = now.channels().get(channel);
+        if (info == null || !info.enabled() || !info.orgId().equals(org)) {
+            return false;
+        }
+        boolean routed = false;
+        for (NotificationPolicy policy : now.policies().getOrDefault(org, List.of())) {
+            if (policy.enabled() && policy.channels().contains(channel)) {
+                if (policy.events().contains(NotificationEvent.RESOLVED)) {
+                    return true;
+                }
+                routed = true;
             }
         }
-        return false;
+        return !routed;
     }
 }

@@ -135,6 +135,8 @@ public final class AlertChannelHandler {
     @Parameter(name = "id", description = "the channel's id", example = ApiExamples.ALERT_CHANNEL_ID)
     @ApiResponse(responseCode = "204", description = "deleted")
     @ApiResponse(responseCode = "404", description = "ALERT_CHANNEL_NOT_FOUND: the org has no channel with this id")
+    @ApiResponse(responseCode = "409", description = "ALERT_CHANNEL_IN_USE: notification policies (details.policies, their keys) "
+            + "route to it; remove it from them first")
     private void delete(RoutingContext ctx) {
         store.delete(ApiServer.org(ctx), id(ctx))
                 .onSuccess(existed -> {
@@ -145,7 +147,9 @@ public final class AlertChannelHandler {
                         ctx.fail(notFound(ctx.pathParam("id")));
                     }
                 })
-                .onFailure(ctx::fail);
+                .onFailure(error -> ctx.fail(error instanceof AlertChannelStore.AlertChannelInUseException inUse
+                        ? new ApiException(409, "ALERT_CHANNEL_IN_USE", inUse.getMessage(), Map.of("policies", inUse.policies()))
+                        : error));
     }
 
     @ApiRoute(method = "GET", path = "/api/v1/alert-channels")

@@ -225,12 +225,12 @@ public final class ApiExamples {
     /** A target's verdict. */
     public static final String VERDICT = """
             {"target_id": "0190f1c2-7a1e-7c3d-9b0a-1f2e3d4c5b6a", "verdict": "regional", "since": "2026-01-31T12:00:04Z",
-             "regions": [{"region": "eu-west", "state": "down", "degraded": false, "consecutive_failures": 2,
+             "regions": [{"region": "eu-west", "state": "down", "sees_target": true, "degraded": false, "consecutive_failures": 2,
                           "consecutive_successes": 0, "since": "2026-01-31T12:00:04Z", "last_failure": "connect_refused",
                           "last_error": "connection refused"},
-                         {"region": "us-east", "state": "up", "degraded": false, "consecutive_failures": 0,
+                         {"region": "us-east", "state": "up", "sees_target": true, "degraded": false, "consecutive_failures": 0,
                           "consecutive_successes": 0, "last_failure": "none", "last_error": ""},
-                         {"region": "ap-south", "state": "unknown", "degraded": false, "consecutive_failures": 0,
+                         {"region": "ap-south", "state": "unknown", "sees_target": false, "degraded": false, "consecutive_failures": 0,
                           "consecutive_successes": 0, "last_failure": "none", "last_error": ""}],
              "flapping": false, "open_incident_id": "0190f1d0-3c4b-7a2e-9f10-2b3c4d5e6f70"}""";
     /** An alert channel id (UUIDv7). */

@@ -28,8 +28,9 @@ import java.util.Set;
 /**
  * Target verdicts: {@code GET /api/v1/targets/{id}/verdict} (the verdict, each region's state and
  * streaks, the open incident) and {@code GET /api/v1/verdicts} (the targets whose verdict is not
- * {@code up}: regional problems are visible here even when no policy pages for them). A region whose
- * agents are all silent shows {@code unknown}.
+ * {@code up}: regional problems are visible here even when no policy pages for them). A region that
+ * cannot see the target now (its agents all silent, or its latest checks of it did not run) shows
+ * {@code sees_target: false} and state {@code unknown}, or {@code down} when it was down.
  */
 public final class VerdictHandler {
     private final PgTargetStore targets;
@@ -44,7 +45,11 @@ public final class VerdictHandler {
 
     /** One region of a target. */
     @Schema(name = "RegionVerdict")
-    public record RegionView(String region, @Schema(allowableValues = {"up", "down", "unknown"}) String state, boolean degraded,
+    public record RegionView(String region, @Schema(allowableValues = {"up", "down", "unknown"}, description = "unknown: the region "
+                                     + "cannot see the target now (sees_target false) and was not down") String state,
+                             @Schema(description = "false while the region's agents are all silent or its latest checks of the target "
+                                     + "did not run (circuit open, throttled); a down region stays down meanwhile") boolean seesTarget,
+                             boolean degraded,
                              @Schema(description = "consecutive failing results, capped at the failure threshold") int consecutiveFailures,
                              @Schema(description = "consecutive good results while down, capped at the recovery threshold")
                              int consecutiveSuccesses,
@@ -115,7 +120,8 @@ public final class VerdictHandler {
         queries.verdicts(ApiServer.org(ctx), wanted, after, limit)
                 .onSuccess(found -> Paging.respond(ctx, found, limit,
                         row -> new VerdictView(row.target().toString(), row.verdict().verdict().wire(), row.verdict().since(),
-                                regions(row.verdict().health(), new ArrayList<>(row.verdict().health().regions().keySet()), Set.of()),
+                                regions(row.verdict().health(), new ArrayList<>(row.verdict().health().regions().keySet()), Set.of(),
+                                        row.failureThreshold()),
                                 row.verdict().health().flapping(), null),
                         row -> row.target().toString()))
                 .onFailure(ctx::fail);
@@ -127,16 +133,17 @@ public final class VerdictHandler {
         String verdict = stored.map(s -> s.verdict().wire())
                 .orElse(quiet.containsAll(target.regions()) && !target.regions().isEmpty() ? "unknown" : "up");
         return new VerdictView(target.id().toString(), verdict, stored.map(IncidentQueries.StoredVerdict::since).orElse(null),
-                regions(health, target.regions(), quiet), health.flapping(), incident.map(java.util.UUID::toString).orElse(null));
+                regions(health, target.regions(), quiet, target.rules().failureThreshold()), health.flapping(), incident.map(java.util.UUID::toString).orElse(null));
     }
 
-    private static List<RegionView> regions(TargetHealth health, List<RegionId> regions, Set<RegionId> quiet) {
+    private static List<RegionView> regions(TargetHealth health, List<RegionId> regions, Set<RegionId> quiet, int threshold) {
         List<RegionView> views = new ArrayList<>();
         for (RegionId region : regions) {
             RegionState s = health.region(region);
-            String state = quiet.contains(region) ? "unknown" : s.down() ? "down" : "up";
-            views.add(new RegionView(region.value(), state, s.degraded(), s.failures(), s.successes(), s.since(), s.lastFailure().wire(),
-                    s.lastError()));
+            boolean sees = !quiet.contains(region) && !s.blind(threshold);
+            String state = s.down() ? "down" : sees ? "up" : "unknown";
+            views.add(new RegionView(region.value(), state, sees, s.degraded(), s.failures(), s.successes(), s.since(),
+                    s.lastFailure().wire(), s.lastError()));
         }
         return views;
     }

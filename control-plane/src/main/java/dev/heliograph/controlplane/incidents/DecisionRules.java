@@ -24,18 +24,22 @@ import java.util.Set;
  *       {@code recovery_threshold} consecutive good ones turn it up again (hysteresis). A failing
  *       observation is a result with status {@code down}; {@code up} and {@code degraded} are good.</li>
  *   <li>Results that are not observations of the target ({@link Failure#observation()} false:
- *       circuit open, throttled, pool saturated, internal) change nothing. Configuration failures
- *       (SSRF refusal, unusable spec) count toward a configuration error of their own, reached at the
+ *       circuit open, throttled, pool saturated, internal) neither count nor reset a streak; only
+ *       {@code failure_threshold} of them in a row matter: then the region cannot see the target
+ *       ({@link RegionState#blind(int)}) until its next observation. Configuration failures (SSRF
+ *       refusal, unusable spec) count toward a configuration error of their own, reached at the
  *       failure threshold and over at the next observation from every such region.</li>
  *   <li>A result that started no later than the region's latest counted one is a replay or came late
  *       (e.g. from an agent's write-ahead log after an outage): it is ignored. A region with nothing
  *       to remember (up, no streak) is forgotten, its latest result time with it.</li>
  *   <li>Degraded: {@code failure_threshold} consecutive {@code degraded} results make a region
  *       degraded, {@code recovery_threshold} plain {@code up} ones end it.</li>
- *   <li>Verdict over the reporting regions (the target's regions minus {@code silent} ones, whose agents
- *       are all not reporting): {@code down} when at least the quorum are down, {@code regional} when
- *       some are, {@code degraded} when a quorum are degraded, {@code unknown} when none reports, else
- *       {@code up}.</li>
+ *   <li>Verdict over the regions that count: a region that cannot see the target now ({@code silent},
+ *       its agents all not reporting, or blind to it) does not count either way, except that a region
+ *       already down stays counted as down until it sees the target again: losing sight of a target
+ *       never ends its outage nor turns it regional. Of the regions that count: {@code down} when at
+ *       least the quorum are down, {@code regional} when some are, {@code degraded} when a quorum are
+ *       degraded, {@code unknown} when none counts, else {@code up}.</li>
  *   <li>The first failure of a streak in one region while no region is down asks for confirmation
  *       from the others ({@link Change.ConfirmationWanted}).</li>
  *   <li>Flapping: more than {@code maxTransitions} verdict changes within {@code window} start it;
@@ -69,9 +73,14 @@ public final class DecisionRules {
                                  Instant now) {
         RegionId region = result.region();
         RegionState before = health.region(region);
-        if (!target.regions().contains(region) || !countable(result)
-                || (before.lastResultAt() != null && !result.startedAt().isAfter(before.lastResultAt()))) {
+        if (!target.regions().contains(region) || (before.lastResultAt() != null && !result.startedAt().isAfter(before.lastResultAt()))) {
             return reevaluate(health, target, silent, flap, now);
+        }
+        if (!countable(result)) {
+            // Not an observation: the region saw nothing this time; enough of these in a row and it is blind to the target.
+            Map<RegionId, RegionState> regions = new HashMap<>(health.regions());
+            regions.put(region, unseen(before, target.rules()));
+            return settle(withRegions(health, regions, health.configError()), target, silent, flap, now, now, new ArrayList<>());
         }
         List<Change> changes = new ArrayList<>();
         IncidentRules rules = target.rules();
@@ -93,9 +102,7 @@ public final class DecisionRules {
         } else if (!configError && health.configError()) {
             changes.add(new Change.ConfigErrorEnded());
         }
-        TargetHealth counted = new TargetHealth(regions, health.verdict(), health.verdictSince(), health.transitions(),
-                health.flapping(), configError);
-        return settle(counted, target, silent, flap, result.startedAt(), now, changes);
+        return settle(withRegions(health, regions, configError), target, silent, flap, result.startedAt(), now, changes);
     }
 
     /**
@@ -107,29 +114,29 @@ public final class DecisionRules {
     }
 
     /**
-     * The verdict of {@code regions} for {@code target}, counting only its reporting regions (its
-     * regions minus {@code silent}).
+     * The verdict of {@code regions} for {@code target}, counting the regions that see it (not
+     * {@code silent}, not blind) and the down ones that do not (see the class comment).
      */
     public static Verdict verdict(Map<RegionId, RegionState> regions, Target target, Set<RegionId> silent) {
-        int reporting = 0;
+        int counted = 0;
         int down = 0;
         int degraded = 0;
         for (RegionId region : target.regions()) {
-            if (silent.contains(region)) {
+            RegionState state = regions.getOrDefault(region, RegionState.CLEAN);
+            if (!sees(state, region, target, silent) && !state.down()) {
                 continue;
             }
-            reporting++;
-            RegionState state = regions.getOrDefault(region, RegionState.CLEAN);
+            counted++;
             if (state.down()) {
                 down++;
             } else if (state.degraded()) {
                 degraded++;
             }
         }
-        if (reporting == 0) {
+        if (counted == 0) {
             return Verdict.UNKNOWN;
         }
-        int needed = target.rules().quorum().required(reporting);
+        int needed = target.rules().quorum().required(counted);
         if (down >= needed) {
             return Verdict.DOWN;
         }
@@ -137,6 +144,11 @@ public final class DecisionRules {
             return Verdict.REGIONAL;
         }
         return degraded >= needed ? Verdict.DEGRADED : Verdict.UP;
+    }
+
+    /** Whether {@code region} sees {@code target} now: its agents report and its latest results of the target were observations. */
+    public static boolean sees(RegionState state, RegionId region, Target target, Set<RegionId> silent) {
+        return !silent.contains(region) && !state.blind(target.rules().failureThreshold());
     }
 
     /** Whether {@code result} counts at all: an observation, or a configuration failure. */
@@ -148,14 +160,14 @@ public final class DecisionRules {
         Instant at = result.startedAt();
         if (result.failure().configuration()) {
             return new RegionState(s.down(), s.failures(), s.successes(), s.degraded(), s.slow(), s.fast(),
-                    Math.min(s.configErrors() + 1, rules.failureThreshold()), s.since(), s.firstFailureAt(), at, result.failure(),
+                    Math.min(s.configErrors() + 1, rules.failureThreshold()), 0, s.since(), s.firstFailureAt(), at, result.failure(),
                     result.error());
         }
         if (result.status() == Status.DOWN || result.status() == Status.ERROR) {
             int failures = Math.min(s.failures() + 1, rules.failureThreshold());
             boolean down = s.down() || failures >= rules.failureThreshold();
             Instant firstFailure = s.failures() == 0 ? at : s.firstFailureAt();
-            return new RegionState(down, failures, 0, s.degraded(), s.slow(), s.fast(), 0,
+            return new RegionState(down, failures, 0, s.degraded(), s.slow(), s.fast(), 0, 0,
                     down != s.down() ? at : s.since(), firstFailure, at, result.failure(), result.error());
         }
         int successes = s.down() ? Math.min(s.successes() + 1, rules.recoveryThreshold()) : 0;
@@ -170,8 +182,19 @@ public final class DecisionRules {
         }
         Failure failure = down ? s.lastFailure() : slowNow ? result.failure() : Failure.NONE;
         String error = down ? s.lastError() : slowNow ? result.error() : "";
-        return new RegionState(down, 0, down ? successes : 0, degraded, slow, fast, 0, down != s.down() ? at : s.since(),
+        return new RegionState(down, 0, down ? successes : 0, degraded, slow, fast, 0, 0, down != s.down() ? at : s.since(),
                 down ? s.firstFailureAt() : null, at, failure, error);
+    }
+
+    /** {@code s} after one more result that was not an observation. */
+    private static RegionState unseen(RegionState s, IncidentRules rules) {
+        return new RegionState(s.down(), s.failures(), s.successes(), s.degraded(), s.slow(), s.fast(), s.configErrors(),
+                Math.min(s.unseen() + 1, rules.failureThreshold()), s.since(), s.firstFailureAt(), s.lastResultAt(), s.lastFailure(),
+                s.lastError());
+    }
+
+    private static TargetHealth withRegions(TargetHealth health, Map<RegionId, RegionState> regions, boolean configError) {
+        return new TargetHealth(regions, health.verdict(), health.verdictSince(), health.transitions(), health.flapping(), configError);
     }
 
     /** Drops states of regions the target no longer has, decides the verdict and flapping. */

@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * nothing here assumes it sees other targets.
  *
  * <p>A failed write (PostgreSQL away) keeps the target's inputs and retries them after a backoff of 1
- * s doubling to 30 s; results beyond {@value #MAX_PENDING} waiting for one target are dropped, oldest
- * first, and counted.
+ * s doubling to 32 s with jitter; a write refused for good (a constraint) starts the target again from
+ * what is stored. Inputs beyond {@value #MAX_PENDING} waiting for one target are dropped, oldest first,
+ * and counted; an API caller among them gets an error.
  */
 public final class IncidentEngine extends VerticleBase implements dev.heliograph.controlplane.registry.TargetRegistry.TargetListener {
     private static final Logger LOG = LoggerFactory.getLogger(IncidentEngine.class);
@@ -52,10 +53,18 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
     static final int MAX_PENDING = 1000;
     private static final int BATCH = 500;
     private static final Duration SWEEP = Duration.ofSeconds(30);
+    /** Backoff of a failed write: 1 s doubling to 32 s, each ±50 % (so targets do not retry in step after an outage). */
+    private static final io.github.resilience4j.core.IntervalFunction BACKOFF =
+            io.github.resilience4j.core.IntervalFunction.ofExponentialRandomBackoff(1_000L, 2.0, 0.5);
 
-    /** What the engine asks of the rest of the control plane. */
+    /**
+     * What the engine asks of the rest of the control plane.
+     *
+     * @param refreshRouting re-reads the notification policies and alert channels (after a write refused
+     *                       because a channel it routed to was deleted meanwhile)
+     */
     public record Wiring(SilentRegions silentRegions, BiPredicate<Target, java.time.Instant> muted, Confirmations confirmations,
-                         Runnable notificationsWritten) {
+                         Runnable notificationsWritten, java.util.function.Supplier<Future<Void>> refreshRouting) {
     }
 
     private final PgIncidentStore store;
@@ -71,6 +80,8 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
     // Written on the event loop, read from any thread (target()).
     private final Map<TargetId, Target> targets = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<TargetId, TargetSlot> slots = new HashMap<>();
+    /** Enabled targets by org and key (a child names its parent by key). */
+    private final Map<String, TargetId> byKey = new HashMap<>();
     private final Map<UUID, TargetId> incidentTargets = new HashMap<>();
     private final Set<UUID> activeDown = new HashSet<>();
     private final Map<IncidentKind, Integer> openByKind = new java.util.concurrent.ConcurrentHashMap<>();
@@ -89,17 +100,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
     public Future<?> start() {
         return store.load().map(state -> {
             loaded = state;
-            state.health().forEach((id, health) -> slot(id).state = new SlotState(health, null, null, null));
-            for (Tracked tracked : state.incidents()) {
-                Incident incident = tracked.incident();
-                if (incident.targetId() == null) {
-                    continue;
-                }
-                TargetSlot slot = slot(incident.targetId());
-                slot.state = incident.kind() == IncidentKind.CONFIG_ERROR
-                        ? new SlotState(slot.state.health(), slot.state.problem(), tracked, slot.state.last())
-                        : new SlotState(slot.state.health(), tracked, slot.state.config(), incident);
-            }
+            states(state, clock.instant()).forEach((id, restored) -> slot(id).state = restored);
             slots.values().forEach(slot -> index(null, slot.state));
             sweepTimer = vertx.setPeriodic(SWEEP.toMillis(), id -> sweep());
             LOG.info("incident engine started: {} targets with state, {} active incidents", state.health().size(), state.incidents().size());
@@ -160,7 +161,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
                 forget(target.id(), "target paused");
                 return;
             }
-            targets.put(target.id(), target);
+            remember(target);
             TargetSlot slot = slots.get(target.id());
             if (slot != null) {
                 enqueue(slot, new Input.Reevaluate());
@@ -182,7 +183,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
             Set<TargetId> seen = new HashSet<>();
             for (Target target : copy) {
                 seen.add(target.id());
-                Target before = targets.put(target.id(), target);
+                Target before = remember(target);
                 TargetSlot slot = slots.get(target.id());
                 if (slot != null && before != null && before.version() != target.version()) {
                     enqueue(slot, new Input.Reevaluate());
@@ -247,7 +248,10 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
     }
 
     private void forget(TargetId id, String why) {
-        targets.remove(id);
+        Target gone = targets.remove(id);
+        if (gone != null) {
+            byKey.remove(keyOf(gone.orgId(), gone.key()), id);
+        }
         TargetSlot slot = slots.get(id);
         if (slot != null) {
             enqueue(slot, new Input.Removed(why));
@@ -256,7 +260,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
 
     private void enqueue(TargetSlot slot, Input input) {
         if (slot.pending.size() >= MAX_PENDING) {
-            slot.pending.pollFirst();
+            refuse(slot.pending.pollFirst(), new IllegalStateException("the incident engine has too much waiting for this target; try again"));
             dropped.incrementAndGet();
         }
         slot.pending.addLast(input);
@@ -287,8 +291,11 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
             }
             target = slot.lastTarget != null ? slot.lastTarget : Orphans.target(slot.state);
             if (target == null) {
-                inputs.forEach(IncidentEngine::refuse);
+                inputs.forEach(input -> refuse(input, null));
                 slot.state = new SlotState(TargetHealth.clean(clock.instant()), null, null, null);
+                // Nothing to resolve: forget the stored state too, or a restart would bring it back.
+                store.commit(List.of(new Op.DeleteHealth(slot.id))).onFailure(error -> LOG.warn(
+                        "forgetting the stored state of removed target {} failed: {}", slot.id, error.getMessage()));
                 release(slot);
                 return;
             }
@@ -304,6 +311,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
             slot.busy = false;
             if (stored.succeeded()) {
                 slot.failures = 0;
+                slot.refusals = 0;
                 decisions.incrementAndGet();
                 done(slot, step, stored.result());
                 wiring.notificationsWritten().run();
@@ -343,11 +351,13 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
 
     private void retry(TargetSlot slot, List<Input> inputs, Throwable cause) {
         failedWrites.incrementAndGet();
-        for (int i = inputs.size() - 1; i >= 0; i--) {
-            slot.pending.addFirst(inputs.get(i));
+        if (refused(cause)) {
+            restore(slot, inputs, cause);
+            return;
         }
+        putBack(slot, inputs);
         slot.failures++;
-        long delay = Math.min(30_000L, 1_000L << Math.min(slot.failures - 1, 5));
+        long delay = BACKOFF.apply(Math.min(slot.failures, 6));
         if (slot.failures == 1 || slot.failures % 10 == 0) {
             LOG.warn("storing the incident state of target {} failed (attempt {}), retrying in {} ms: {}", slot.id, slot.failures, delay,
                     cause.getMessage());
@@ -358,6 +368,53 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
         });
     }
 
+    /**
+     * The database refused the write for good (an integrity constraint: a channel deleted meanwhile, or
+     * the same decision stored already by a commit whose answer was lost). Retrying the same plan would
+     * fail forever; instead the target starts again from what is stored, with the routing read again,
+     * and its inputs are planned once more from there. Refused twice in a row, the inputs are dropped
+     * (and counted).
+     */
+    private void restore(TargetSlot slot, List<Input> inputs, Throwable cause) {
+        slot.refusals++;
+        LOG.warn("the database refused the incident state of target {} ({}); reading it back and deciding again{}", slot.id,
+                cause.getMessage(), slot.refusals > 1 ? ", without the inputs that were refused twice" : "");
+        slot.busy = true;
+        Future<PgIncidentStore.Loaded> stored = store.loadTarget(slot.id);
+        Future.join(stored, wiring.refreshRouting().get()).onComplete(read -> {
+            slot.busy = false;
+            if (stored.failed()) {
+                retry(slot, inputs, stored.cause());
+                return;
+            }
+            SlotState before = slot.state;
+            SlotState after = states(stored.result(), clock.instant()).getOrDefault(slot.id,
+                    new SlotState(TargetHealth.clean(clock.instant()), null, null, null));
+            slot.state = new SlotState(after.health(), after.problem(), after.config(),
+                    after.problem() != null ? after.problem().incident() : before.last());
+            index(before, slot.state);
+            if (slot.refusals > 1) {
+                slot.refusals = 0;
+                dropped.addAndGet(inputs.size());
+                inputs.forEach(input -> refuse(input, new IllegalStateException("the database refused this change: " + cause.getMessage())));
+            } else {
+                putBack(slot, inputs);
+            }
+            process(slot);
+        });
+    }
+
+    private static void putBack(TargetSlot slot, List<Input> inputs) {
+        for (int i = inputs.size() - 1; i >= 0; i--) {
+            slot.pending.addFirst(inputs.get(i));
+        }
+    }
+
+    /** Whether PostgreSQL refused a write for a reason a retry cannot fix: SQLSTATE class 23, integrity constraint violation. */
+    static boolean refused(Throwable cause) {
+        return cause instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("23");
+    }
+
     /** Drops a slot that has nothing left to remember or do. */
     private void release(TargetSlot slot) {
         if (!slot.busy && slot.pending.isEmpty() && slot.retryTimer == -1 && slot.state.idle()) {
@@ -365,17 +422,29 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
         }
     }
 
+    /** Keeps {@code target} (and its key, for finding parents); the target it replaced, or {@code null}. */
+    private Target remember(Target target) {
+        Target before = targets.put(target.id(), target);
+        if (before != null && !before.key().equals(target.key())) {
+            byKey.remove(keyOf(before.orgId(), before.key()), before.id());
+        }
+        byKey.put(keyOf(target.orgId(), target.key()), target.id());
+        return before;
+    }
+
+    private static String keyOf(OrgId org, String key) {
+        return org.value() + "/" + key;
+    }
+
     private IncidentPlanner.Context context(Target target) {
         java.time.Instant now = clock.instant();
         UUID parentDown = null;
         if (target.rules().parent() != null) {
-            for (TargetSlot candidate : slots.values()) {
-                Target parent = candidate.lastTarget != null ? candidate.lastTarget : targets.get(candidate.id);
-                Tracked problem = candidate.state.problem();
-                if (parent != null && parent.orgId().equals(target.orgId()) && parent.key().equals(target.rules().parent())
-                        && problem != null && problem.incident().kind() == IncidentKind.DOWN) {
-                    parentDown = problem.incident().id();
-                }
+            TargetId parentId = byKey.get(keyOf(target.orgId(), target.rules().parent()));
+            TargetSlot parent = parentId == null ? null : slots.get(parentId);
+            Tracked problem = parent == null ? null : parent.state.problem();
+            if (problem != null && problem.incident().kind() == IncidentKind.DOWN) {
+                parentDown = problem.incident().id();
             }
         }
         return new IncidentPlanner.Context(now, wiring.silentRegions().of(target.regions()), wiring.muted().test(target, now), parentDown,
@@ -423,15 +492,33 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
         });
     }
 
+    /** The slot states of what was read: each target's health with its active incidents. */
+    private static Map<TargetId, SlotState> states(PgIncidentStore.Loaded read, java.time.Instant now) {
+        Map<TargetId, SlotState> states = new HashMap<>();
+        read.health().forEach((id, health) -> states.put(id, new SlotState(health, null, null, null)));
+        for (Tracked tracked : read.incidents()) {
+            Incident incident = tracked.incident();
+            if (incident.targetId() == null) {
+                continue;
+            }
+            SlotState state = states.getOrDefault(incident.targetId(), new SlotState(TargetHealth.clean(now), null, null, null));
+            states.put(incident.targetId(), incident.kind() == IncidentKind.CONFIG_ERROR
+                    ? new SlotState(state.health(), state.problem(), tracked, state.last())
+                    : new SlotState(state.health(), tracked, state.config(), incident));
+        }
+        return states;
+    }
+
     private TargetSlot slot(TargetId id) {
         return slots.computeIfAbsent(id, key -> new TargetSlot(key, new SlotState(TargetHealth.clean(clock.instant()), null, null, null)));
     }
 
-    private static void refuse(Input input) {
+    /** Fails the API caller waiting for {@code input}, if any: with {@code why}, or as gone when {@code null}. */
+    private static void refuse(Input input, RuntimeException why) {
         if (input instanceof Input.Acknowledge ack) {
-            ack.answer().tryFail(new IncidentPlanner.IncidentGone(ack.incidentId()));
+            ack.answer().tryFail(why != null ? why : new IncidentPlanner.IncidentGone(ack.incidentId()));
         } else if (input instanceof Input.Resolve resolve) {
-            resolve.answer().tryFail(new IncidentPlanner.IncidentGone(resolve.incidentId()));
+            resolve.answer().tryFail(why != null ? why : new IncidentPlanner.IncidentGone(resolve.incidentId()));
         }
     }
 
@@ -444,6 +531,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
         boolean busy;
         long retryTimer = -1;
         int failures;
+        int refusals;
 
         TargetSlot(TargetId id, SlotState state) {
             this.id = id;

@@ -362,7 +362,7 @@ public final class IncidentPlanner {
     static TargetHealth material(TargetHealth health) {
         Map<RegionId, RegionState> regions = new java.util.HashMap<>();
         health.regions().forEach((region, s) -> regions.put(region, new RegionState(s.down(), s.failures(), s.successes(), s.degraded(),
-                s.slow(), s.fast(), s.configErrors(), s.since(), s.firstFailureAt(), null, s.lastFailure(), "")));
+                s.slow(), s.fast(), s.configErrors(), s.unseen(), s.since(), s.firstFailureAt(), null, s.lastFailure(), "")));
         return new TargetHealth(regions, health.verdict(), health.verdictSince(), health.transitions(), health.flapping(),
                 health.configError());
     }

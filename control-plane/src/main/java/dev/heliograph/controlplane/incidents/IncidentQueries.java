@@ -1,6 +1,7 @@
 package dev.heliograph.controlplane.incidents;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.heliograph.domain.IncidentRules;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.TargetId;
 import dev.heliograph.probe.codec.Json;
@@ -110,7 +111,7 @@ public final class IncidentQueries {
     }
 
     /** One row of {@link #verdicts}. */
-    public record TargetVerdict(TargetId target, StoredVerdict verdict) {
+    public record TargetVerdict(TargetId target, StoredVerdict verdict, int failureThreshold) {
     }
 
     /**
@@ -118,13 +119,16 @@ public final class IncidentQueries {
      * target id order after {@code after} (null: from the start).
      */
     public Future<List<TargetVerdict>> verdicts(OrgId org, Set<String> verdicts, TargetId after, int limit) {
-        return pool.preparedQuery("SELECT target_id, verdict, verdict_since, state::text AS state FROM target_states WHERE org_id = $1 "
-                        + "AND verdict = ANY($2) AND ($3::uuid IS NULL OR target_id > $3) ORDER BY target_id LIMIT $4")
+        return pool.preparedQuery("SELECT s.target_id, s.verdict, s.verdict_since, s.state::text AS state, COALESCE((SELECT "
+                        + "(t.incident_rules->>'failure_threshold')::int FROM targets t WHERE t.id = s.target_id), "
+                        + IncidentRules.DEFAULT_THRESHOLD + ") AS failure_threshold FROM target_states s WHERE s.org_id = $1 "
+                        + "AND s.verdict = ANY($2) AND ($3::uuid IS NULL OR s.target_id > $3) ORDER BY s.target_id LIMIT $4")
                 .execute(Tuple.tuple().addUUID(org.value()).addArrayOfString(verdicts.toArray(String[]::new))
                         .addUUID(after == null ? null : after.value()).addInteger(limit + 1))
                 .map(rows -> {
                     List<TargetVerdict> found = new ArrayList<>();
-                    rows.forEach(row -> found.add(new TargetVerdict(new TargetId(row.getUUID("target_id")), stored(row))));
+                    rows.forEach(row -> found.add(new TargetVerdict(new TargetId(row.getUUID("target_id")), stored(row),
+                            row.getInteger("failure_threshold"))));
                     return found;
                 });
     }

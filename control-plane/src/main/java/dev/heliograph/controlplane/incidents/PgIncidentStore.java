@@ -58,21 +58,39 @@ public final class PgIncidentStore {
 
     /** Reads the engine's state. */
     public Future<Loaded> load() {
-        Future<Map<TargetId, TargetHealth>> health = pool.query("SELECT target_id, verdict, verdict_since, state::text AS state FROM target_states")
-                .execute().map(rows -> {
+        return load(null);
+    }
+
+    /**
+     * Reads what is stored of one target: after a write the database refused for good (a constraint,
+     * e.g. a channel deleted meanwhile, or a commit that succeeded although its answer was lost), the
+     * engine starts that target again from here.
+     */
+    public Future<Loaded> loadTarget(TargetId target) {
+        return load(target.value());
+    }
+
+    /** Every target's state, or only {@code target}'s when it is not {@code null}. */
+    private Future<Loaded> load(UUID target) {
+        Tuple only = Tuple.of(target);
+        Future<Map<TargetId, TargetHealth>> health = pool.preparedQuery("SELECT target_id, verdict, verdict_since, state::text AS state "
+                        + "FROM target_states WHERE $1::uuid IS NULL OR target_id = $1")
+                .execute(only).map(rows -> {
                     Map<TargetId, TargetHealth> all = new HashMap<>();
                     rows.forEach(row -> all.put(new TargetId(row.getUUID("target_id")), HealthCodec.read(row.getString("state"),
                             Verdict.fromWire(row.getString("verdict")), row.getOffsetDateTime("verdict_since").toInstant())));
                     return all;
                 });
-        Future<List<Incident>> incidents = pool.query("SELECT " + IncidentRows.COLUMNS + " FROM incidents WHERE state <> 'resolved'")
-                .execute().map(rows -> {
+        Future<List<Incident>> incidents = pool.preparedQuery("SELECT " + IncidentRows.COLUMNS + " FROM incidents WHERE state <> 'resolved' "
+                        + "AND ($1::uuid IS NULL OR target_id = $1)")
+                .execute(only).map(rows -> {
                     List<Incident> all = new ArrayList<>();
                     rows.forEach(row -> all.add(IncidentRows.of(row)));
                     return all;
                 });
-        Future<Map<UUID, Map<UUID, Subscription>>> subscriptions = pool.query("SELECT s.* FROM incident_subscriptions s "
-                + "JOIN incidents i ON i.id = s.incident_id WHERE i.state <> 'resolved'").execute().map(rows -> {
+        Future<Map<UUID, Map<UUID, Subscription>>> subscriptions = pool.preparedQuery("SELECT s.* FROM incident_subscriptions s "
+                + "JOIN incidents i ON i.id = s.incident_id WHERE i.state <> 'resolved' AND ($1::uuid IS NULL OR i.target_id = $1)")
+                .execute(only).map(rows -> {
                     Map<UUID, Map<UUID, Subscription>> all = new HashMap<>();
                     rows.forEach(row -> all.computeIfAbsent(row.getUUID("incident_id"), id -> new HashMap<>())
                             .put(row.getUUID("channel_id"), subscription(row)));

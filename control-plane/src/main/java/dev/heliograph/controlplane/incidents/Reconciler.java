@@ -18,9 +18,10 @@ import java.util.function.Function;
  * incident's kind ({@code opened} for down, {@code regional}, {@code degraded}, {@code config_error},
  * {@code agent_not_reporting}); a channel that was told of another kind and still routes this one gets
  * the new kind's event (an update, e.g. regional → down); a channel no longer routed (the incident
- * resolved, or its kind no longer matches the channel's policy) gets {@code resolved} when one of its
- * policies routes {@code resolved}, so a resolved notification reaches exactly the channels that heard
- * of the incident. While notifications are held back (a mute window, flapping, the parent target down)
+ * resolved, or its kind no longer matches the channel's policy) gets {@code resolved} unless it is
+ * gone or disabled, or a policy still routing to it leaves {@code resolved} out
+ * ({@link RoutingCatalog#routesResolved}), so a resolved notification reaches exactly the channels that
+ * heard of the incident. While notifications are held back (a mute window, flapping, the parent target down)
  * nothing changes; the next reconcile after that catches up, so an outage still going on when a window
  * ends is notified then.
  */

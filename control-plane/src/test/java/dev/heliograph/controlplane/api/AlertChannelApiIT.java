@@ -89,6 +89,24 @@ class AlertChannelApiIT {
     }
 
     @Test
+    void aChannelAPolicyRoutesToCannotBeDeletedUntilThePolicyLetsGoOfIt() {
+        String id = create(slack(unique("paged"), receiver.url("/in-use")));
+        String policyKey = unique("pages-to-it");
+        ApiClient.Answer policy = api.post("/api/v1/notification-policies", "{\"key\":\"" + policyKey + "\",\"name\":\"" + policyKey
+                + "\",\"channels\":[\"" + id + "\"]}");
+        assertThat(policy.status()).as(policy.text()).isEqualTo(201);
+
+        ApiClient.Answer refused = api.delete("/api/v1/alert-channels/" + id);
+        assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+        assertThat(refused.json().path("error").path("code").asText()).isEqualTo("ALERT_CHANNEL_IN_USE");
+        assertThat(refused.json().path("error").path("details").path("policies").get(0).asText()).isEqualTo(policyKey);
+        assertThat(api.get("/api/v1/alert-channels/" + id).status()).as("nothing deleted").isEqualTo(200);
+
+        assertThat(api.delete("/api/v1/notification-policies/" + policy.json().path("id").asText()).status()).isEqualTo(204);
+        assertThat(api.delete("/api/v1/alert-channels/" + id).status()).isEqualTo(204);
+    }
+
+    @Test
     void listsPageByIdWithACursor() {
         List<String> ids = List.of(create(slack(unique("page"), receiver.url("/a"))), create(slack(unique("page"), receiver.url("/b"))),
                 create(slack(unique("page"), receiver.url("/c"))));

@@ -223,6 +223,12 @@ final class OpenApiSamples {
                 new Sample("DELETE /api/v1/alert-channels/{id}", "delete", 204, () -> api.delete("/api/v1/alert-channels/"
                         + createChannel("delete"))),
                 new Sample("DELETE /api/v1/alert-channels/{id}", "unknown id", 404, () -> api.delete("/api/v1/alert-channels/" + missing)),
+                new Sample("DELETE /api/v1/alert-channels/{id}", "used by a policy", 409, () -> {
+                    String id = createChannel("in-use");
+                    String policy = unique("uses-it");
+                    api.post("/api/v1/notification-policies", "{\"name\":\"" + policy + "\",\"channels\":[\"" + id + "\"]}");
+                    return api.delete("/api/v1/alert-channels/" + id);
+                }),
                 new Sample("POST /api/v1/alert-channels/{id}/test", "closed port: not delivered", 200, () -> api.post(
                         "/api/v1/alert-channels/" + createChannel("test") + "/test", "")),
                 new Sample("POST /api/v1/alert-channels/{id}/test", "unknown id", 404, () -> api.post("/api/v1/alert-channels/"

@@ -120,35 +120,70 @@ class DecisionRulesTest {
     }
 
     @Test
-    void resultsThatAreNotObservationsNeverCount() {
+    void resultsThatAreNotObservationsNeverCountButEnoughOfThemBlindTheRegion() {
         Target web = target(IncidentRules.DEFAULT, EU);
 
         fail(web, EU);
         feed(web, EU, Status.DOWN, Failure.CIRCUIT_OPEN, Set.of());
-        feed(web, EU, Status.DEGRADED, Failure.THROTTLED, Set.of());
-        feed(web, EU, Status.ERROR, Failure.POOL_SATURATED, Set.of());
-        feed(web, EU, Status.ERROR, Failure.INTERNAL, Set.of());
         assertThat(health.region(EU).failures()).as("neither counted nor reset").isEqualTo(1);
         assertThat(health.verdict()).isEqualTo(Verdict.UP);
+        feed(web, EU, Status.DEGRADED, Failure.THROTTLED, Set.of());
+        assertThat(health.region(EU).failures()).isEqualTo(1);
+        assertThat(health.verdict()).as("two checks in a row that did not run: eu cannot see the target").isEqualTo(Verdict.UNKNOWN);
+        feed(web, EU, Status.ERROR, Failure.POOL_SATURATED, Set.of());
+        feed(web, EU, Status.ERROR, Failure.INTERNAL, Set.of());
+        assertThat(health.region(EU).unseen()).as("capped at the failure threshold").isEqualTo(2);
         fail(web, EU);
+        assertThat(health.region(EU).unseen()).isZero();
         assertThat(health.verdict()).isEqualTo(Verdict.DOWN);
     }
 
     @Test
-    void aSilentRegionCountsNeitherWay() {
-        Target web = threeRegions();
+    void aRegionBlindToTheTargetNeitherHidesNorEndsAnOutage() {
+        Target web = target(IncidentRules.DEFAULT, EU, US);
+        ok(web, US);
+        feed(web, US, Status.UP, Failure.CIRCUIT_OPEN, Set.of());
+        feed(web, US, Status.UP, Failure.CIRCUIT_OPEN, Set.of());
         fail(web, EU);
         fail(web, EU);
+        assertThat(health.verdict()).as("us's breaker hides the target: eu alone decides").isEqualTo(Verdict.DOWN);
+
+        ok(web, US);
+        assertThat(health.verdict()).as("us sees it up again: 1 of 2").isEqualTo(Verdict.REGIONAL);
         fail(web, US);
         fail(web, US);
         assertThat(health.verdict()).isEqualTo(Verdict.DOWN);
+        feed(web, US, Status.DOWN, Failure.CIRCUIT_OPEN, Set.of());
+        feed(web, US, Status.DOWN, Failure.CIRCUIT_OPEN, Set.of());
+        assertThat(health.region(US).blind(2)).isTrue();
+        assertThat(health.verdict()).as("a down region that lost sight of the target stays down").isEqualTo(Verdict.DOWN);
+    }
 
+    @Test
+    void aSilentRegionCountsNeitherWayButNeverEndsAnOutage() {
+        Target web = threeRegions();
+        fail(web, EU);
+        fail(web, EU);
+        assertThat(health.verdict()).isEqualTo(Verdict.REGIONAL);
+        DecisionRules.Decision apSilent = DecisionRules.reevaluate(health, web, Set.of(AP), FLAP, now);
+        assertThat(apSilent.health().verdict()).as("eu down, us up: 1 of 2 regions that see it").isEqualTo(Verdict.REGIONAL);
+
+        fail(web, US);
+        fail(web, US);
+        assertThat(health.verdict()).isEqualTo(Verdict.DOWN);
         DecisionRules.Decision usSilent = DecisionRules.reevaluate(health, web, Set.of(US), FLAP, now);
-        assertThat(usSilent.health().verdict()).as("eu down, ap up: 1 of 2 reporting regions").isEqualTo(Verdict.REGIONAL);
+        assertThat(usSilent.health().verdict()).as("us went silent while down: still down, never a resolve mid-outage")
+                .isEqualTo(Verdict.DOWN);
 
         DecisionRules.Decision allSilent = DecisionRules.reevaluate(health, web, Set.of(EU, US, AP), FLAP, now);
-        assertThat(allSilent.health().verdict()).isEqualTo(Verdict.UNKNOWN);
-        assertThat(allSilent.health().transitions()).as("silence is not the target changing").isEqualTo(health.transitions());
+        assertThat(allSilent.health().verdict()).as("silence never ends an outage").isEqualTo(Verdict.DOWN);
+        assertThat(allSilent.changes()).isEmpty();
+
+        Target calm = threeRegions();
+        health = TargetHealth.clean(now);
+        DecisionRules.Decision calmSilent = DecisionRules.reevaluate(health, calm, Set.of(EU, US, AP), FLAP, now);
+        assertThat(calmSilent.health().verdict()).as("nothing counts: unknown").isEqualTo(Verdict.UNKNOWN);
+        assertThat(calmSilent.health().transitions()).as("silence is not the target changing").isEmpty();
     }
 
     @Test

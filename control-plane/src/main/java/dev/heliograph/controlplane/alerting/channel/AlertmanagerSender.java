@@ -130,9 +130,12 @@ public final class AlertmanagerSender implements ChannelSender {
         return alerts;
     }
 
-    /** Resolved: when it was resolved, at most now. Otherwise now plus the lease. */
+    /**
+     * Resolved (the event, or an incident already resolved, e.g. a flapping notice sent as it
+     * recovered): when it was resolved, at most now. Otherwise now plus the lease.
+     */
     static Instant endsAt(NotificationMessage message, IncidentSummary incident, Instant now, Duration lease) {
-        if (message.event() != NotificationEvent.RESOLVED) {
+        if (message.event() != NotificationEvent.RESOLVED && !"resolved".equals(incident.state())) {
             return now.plus(lease);
         }
         Instant resolved = incident.resolvedAt();

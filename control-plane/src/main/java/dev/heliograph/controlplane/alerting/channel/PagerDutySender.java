@@ -79,7 +79,8 @@ public final class PagerDutySender implements ChannelSender {
         }
         List<ObjectNode> events = new ArrayList<>();
         for (IncidentSummary incident : incidents) {
-            boolean resolve = message.event() == NotificationEvent.RESOLVED;
+            // A message about an incident already resolved (a flapping notice sent as it recovered) must not re-open it.
+            boolean resolve = message.event() == NotificationEvent.RESOLVED || "resolved".equals(incident.state());
             ObjectNode event = base(settings, resolve ? "resolve" : "trigger", incident.id().toString());
             if (!resolve) {
                 String summary = message.incident() != null ? message.summary() : incident.title();

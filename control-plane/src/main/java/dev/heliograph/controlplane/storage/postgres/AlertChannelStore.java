@@ -102,11 +102,41 @@ public final class AlertChannelStore {
         return one(UPDATE, params, draft.key(), draft.name());
     }
 
-    /** Deletes channel {@code id}; {@code true} when it existed. Its notifications go with it (cascade). */
+    /**
+     * Deletes channel {@code id}; {@code true} when it existed. Its notifications go with it (cascade).
+     * Fails with {@link AlertChannelInUseException} (nothing deleted) while a notification policy
+     * routes to it: the policy would otherwise keep routing to nothing.
+     */
     public Future<Boolean> delete(OrgId org, UUID id) {
-        return pool.preparedQuery("DELETE FROM alert_channels WHERE org_id = $1 AND id = $2")
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT key FROM notification_policies WHERE org_id = $1 AND $2 = ANY(channels) "
+                        + "ORDER BY key FOR SHARE")
                 .execute(Tuple.of(org.value(), id))
-                .map(rows -> rows.rowCount() > 0);
+                .compose(using -> {
+                    List<String> policies = new ArrayList<>();
+                    using.forEach(row -> policies.add(row.getString("key")));
+                    if (!policies.isEmpty()) {
+                        return Future.failedFuture(new AlertChannelInUseException(id, policies));
+                    }
+                    return conn.preparedQuery("DELETE FROM alert_channels WHERE org_id = $1 AND id = $2")
+                            .execute(Tuple.of(org.value(), id))
+                            .map(rows -> rows.rowCount() > 0);
+                }));
+    }
+
+    /** A channel cannot be deleted while notification policies (their keys) route to it. */
+    public static final class AlertChannelInUseException extends RuntimeException {
+        private final transient List<String> policies;
+
+        AlertChannelInUseException(UUID id, List<String> policies) {
+            super("alert channel " + id + " is used by notification policies " + String.join(", ", policies)
+                    + "; remove it from them first", null, false, false);
+            this.policies = List.copyOf(policies);
+        }
+
+        /** The keys of the policies that route to the channel. */
+        public List<String> policies() {
+            return policies;
+        }
     }
 
     /**

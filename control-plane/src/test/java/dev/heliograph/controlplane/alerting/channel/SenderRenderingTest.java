@@ -107,6 +107,22 @@ class SenderRenderingTest {
     }
 
     @Test
+    void aFlappingNoticeAboutAResolvedIncidentNeverReopensItInPagerDutyOrAlertmanager() {
+        Instant resolvedAt = NOW.minusSeconds(5);
+        NotificationMessage flapping = new NotificationMessage(UUID.randomUUID(), NotificationEvent.FLAPPING, NOW,
+                TestNotifications.ORG.value(), "FLAPPING: shop web", TestNotifications.incident(INCIDENT, "resolved", OPENED, resolvedAt), null);
+        ObjectNode event = PagerDutySender.events(PAGERDUTY, flapping).getFirst();
+        assertThat(event.path("event_action").asText()).isEqualTo("resolve");
+        assertThat(event.path("dedup_key").asText()).isEqualTo(INCIDENT.toString());
+        assertThat(AlertmanagerSender.alerts(ALERTMANAGER, flapping, NOW, LEASE).get(0).path("endsAt").asText())
+                .isEqualTo(resolvedAt.toString());
+
+        NotificationMessage flappingOpen = new NotificationMessage(UUID.randomUUID(), NotificationEvent.FLAPPING, NOW,
+                TestNotifications.ORG.value(), "FLAPPING: shop web", TestNotifications.incident(INCIDENT, "open", OPENED, null), null);
+        assertThat(PagerDutySender.events(PAGERDUTY, flappingOpen).getFirst().path("event_action").asText()).isEqualTo("trigger");
+    }
+
+    @Test
     void outcomesOfHttpStatusesAndRetryAfter() {
         assertThat(List.of(200, 202, 204)).allSatisfy(s -> assertThat(HttpDelivery.outcome(s).wire()).isEqualTo("delivered"));
         assertThat(List.of(408, 429, 500, 502, 503)).allSatisfy(s -> assertThat(HttpDelivery.outcome(s).wire()).isEqualTo("failed"));
