@@ -56,6 +56,7 @@ final class IncidentWiring {
     private final List<Object> handlers;
     private final RoutingCatalog routing;
     private String engineDeployment;
+    private List<Runnable> upkeep = List.of();
     private String deliveryDeployment;
 
     private IncidentWiring(Vertx vertx, IncidentEngine engine, NotificationDelivery delivery, RoutingCatalog routing, List<Object> handlers) {
@@ -105,21 +106,24 @@ final class IncidentWiring {
                     parts.batcher().observe(engine::offer);
                     parts.maintenance().addListener(engine::reevaluate);
                     // The start-up grace of the silent regions is over: decide again with the agents as they are now.
-                    vertx.setTimer(Math.max(1, agentGrace.toMillis()), id -> engine.reevaluate(null));
+                    long graceTimer = vertx.setTimer(Math.max(1, agentGrace.toMillis()), id -> engine.reevaluate(null));
                     AgentIncidents agentIncidents = new AgentIncidents(vertx, store, reconciler, messages, parts.hub(), engine, clock,
                             agentGrace, engine.loadedAgentIncidents());
                     agentIncidents.onWritten(delivery::wake);
                     agentIncidents.start();
-                    new Reminders(vertx, parts.postgres(), messages, clock,
+                    Reminders reminders = new Reminders(vertx, parts.postgres(), messages, clock,
                             incident -> incident.targetId() != null && Optional.ofNullable(engine.target(incident.targetId()))
                                     .map(target -> parts.maintenance().modeAt(target, clock.instant()) == MaintenanceMode.MUTE).orElse(false),
                             parts.channels(), parts.sender(), Duration.ofSeconds(alerting.alertmanagerResendS()),
-                            delivery::wake).start();
+                            delivery::wake);
+                    reminders.start();
                     List<Object> handlers = List.of(new IncidentHandler(queries, engine, agentIncidents),
                             new PolicyHandler(policies, routing),
                             new NotificationHandler(new NotificationQueries(parts.postgres()), delivery::wake, clock),
                             new VerdictHandler(parts.targets(), queries, silent));
                     IncidentWiring wiring = new IncidentWiring(vertx, engine, delivery, routing, handlers);
+                    wiring.upkeep = List.of(agentIncidents::stop, reminders::stop, () -> vertx.cancelTimer(graceTimer),
+                            () -> routing.stop(vertx));
                     wiring.deliveryDeployment = deliveryId;
                     wiring.engineDeployment = engineId;
                     return wiring;
@@ -143,6 +147,8 @@ final class IncidentWiring {
 
     /** Stops the engine and the senders (what they have not stored waits in PostgreSQL for the next start). */
     Future<Void> stop() {
+        upkeep.forEach(Runnable::run);
+        upkeep = List.of();
         Future<Void> engineStopped = engineDeployment == null ? Future.succeededFuture() : vertx.undeploy(engineDeployment);
         Future<Void> deliveryStopped = deliveryDeployment == null ? Future.succeededFuture() : vertx.undeploy(deliveryDeployment);
         engineDeployment = null;

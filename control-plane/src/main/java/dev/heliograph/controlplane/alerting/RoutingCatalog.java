@@ -46,6 +46,7 @@ public final class RoutingCatalog {
     private final Pool pool;
     private final PgPolicyStore policies;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+    private volatile long timer = -1;
 
     public RoutingCatalog(Pool pool, PgPolicyStore policies) {
         this.pool = pool;
@@ -68,8 +69,13 @@ public final class RoutingCatalog {
 
     /** Reads both tables now, then every {@code refresh}; a failed periodic read keeps the last snapshot. */
     public Future<Void> start(Vertx vertx, Duration refresh) {
-        return reload().onSuccess(v -> vertx.setPeriodic(refresh.toMillis(), id -> reload()
+        return reload().onSuccess(v -> timer = vertx.setPeriodic(refresh.toMillis(), id -> reload()
                 .onFailure(error -> LOG.warn("re-reading notification policies and alert channels failed: {}", error.getMessage()))));
+    }
+
+    /** Stops the periodic re-reads. */
+    public void stop(Vertx vertx) {
+        vertx.cancelTimer(timer);
     }
 
     /** Reads both tables again and swaps the snapshot in once both are read. */
@@ -113,7 +119,8 @@ public final class RoutingCatalog {
             for (UUID id : policy.channels()) {
                 ChannelInfo channel = now.channels().get(id);
                 if (channel != null && channel.enabled() && channel.orgId().equals(org)) {
-                    int interval = policy.reminderIntervalS();
+                    // Reminders go where a policy asks for them: an interval, and reminder among its events.
+                    int interval = policy.events().contains(NotificationEvent.REMINDER) ? policy.reminderIntervalS() : 0;
                     channels.merge(id, interval, (a, b) -> a == 0 ? b : b == 0 ? a : Math.min(a, b));
                 }
             }

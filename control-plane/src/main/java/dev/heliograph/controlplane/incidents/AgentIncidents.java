@@ -45,6 +45,8 @@ public final class AgentIncidents implements AgentHub.AgentEvents {
     private final IncidentEngine engine;
     private final Clock clock;
     private final Duration grace;
+    private long timer = -1;
+    private volatile boolean stopped;
     private final Instant startedAt;
     // Written on the context, read by the API from any thread.
     private final Map<UUID, Tracked> open = new java.util.concurrent.ConcurrentHashMap<>();
@@ -70,7 +72,13 @@ public final class AgentIncidents implements AgentHub.AgentEvents {
     /** Listens to the hub and audits every agent once the start-up grace has passed, then every grace period. */
     public void start() {
         hub.listen(this);
-        vertx.setPeriodic(Math.max(1, grace.toMillis()), Math.max(1_000, grace.toMillis()), id -> audit());
+        timer = vertx.setPeriodic(Math.max(1, grace.toMillis()), Math.max(1_000, grace.toMillis()), id -> audit());
+    }
+
+    /** Stops auditing and ignores the hub's news from now on. */
+    public void stop() {
+        stopped = true;
+        vertx.cancelTimer(timer);
     }
 
     /** The incident ids open now, by agent (for the API; a copy). */
@@ -82,7 +90,7 @@ public final class AgentIncidents implements AgentHub.AgentEvents {
 
     @Override
     public void statusChanged(AgentRecord agent, AgentStatus status, Instant lastSeen) {
-        if (clock.instant().isBefore(startedAt.plus(grace))) {
+        if (stopped || clock.instant().isBefore(startedAt.plus(grace))) {
             return; // the audit at the end of the grace decides
         }
         serially(() -> status == AgentStatus.NOT_REPORTING ? opened(agent.id(), agent.name(), agent.region().value(), lastSeen)
@@ -96,7 +104,9 @@ public final class AgentIncidents implements AgentHub.AgentEvents {
 
     @Override
     public void liveRegionsChanged(Set<RegionId> live) {
-        engine.reevaluate(null);
+        if (!stopped) {
+            engine.reevaluate(null);
+        }
     }
 
     /** Resolves an open agent incident by hand; fails with {@link IncidentPlanner.IncidentGone} when it is not open here. */
@@ -134,7 +144,7 @@ public final class AgentIncidents implements AgentHub.AgentEvents {
     }
 
     private void audit() {
-        if (clock.instant().isBefore(startedAt.plus(grace))) {
+        if (stopped || clock.instant().isBefore(startedAt.plus(grace))) {
             return;
         }
         hub.list().onSuccess(views -> serially(() -> {

@@ -187,7 +187,7 @@ public final class IncidentPlanner {
             Incident about = problem != null ? problem.incident() : last;
             if (about != null) {
                 String severity = health.verdict() == Verdict.DOWN || about.kind() == IncidentKind.DOWN ? "critical" : "warning";
-                ops.addAll(reconciler.once(NotificationEvent.FLAPPING, severity, about,
+                ops.addAll(reconciler.once(NotificationEvent.FLAPPING, severity, about, target,
                         messages.about(NotificationEvent.FLAPPING, about, target, health, context.silent(), at)));
             }
         }

@@ -61,7 +61,7 @@ public final class Reconciler {
         Incident incident = tracked.incident();
         Map<UUID, Integer> wanted = incident.active()
                 ? routing.route(incident.orgId(), incident.kind().event(), incident.kind().severity(), incident.tags(),
-                regions(incident)).reminderIntervals()
+                regions(incident, target)).reminderIntervals()
                 : Map.of();
         Map<UUID, Subscription> subscriptions = new java.util.LinkedHashMap<>(tracked.subscriptions());
         List<Op> ops = new ArrayList<>();
@@ -72,6 +72,12 @@ public final class Reconciler {
                 ops.add(new Op.Notify(message.apply(incident.kind().event()), channel.getKey(), incident.id(), groupKeys, notBefore));
                 Subscription next = new Subscription(channel.getKey(), incident.kind(), channel.getValue(),
                         current == null ? now : current.notifiedAt(), now);
+                subscriptions.put(channel.getKey(), next);
+                ops.add(new Op.Subscribe(incident.id(), next));
+            } else if (current.reminderIntervalS() != channel.getValue()) {
+                // A policy changed its reminder interval while the incident was open: follow it, without a
+                // notification; the next reminder comes one new interval from now.
+                Subscription next = new Subscription(channel.getKey(), current.notifiedKind(), channel.getValue(), current.notifiedAt(), now);
                 subscriptions.put(channel.getKey(), next);
                 ops.add(new Op.Subscribe(incident.id(), next));
             }
@@ -90,22 +96,28 @@ public final class Reconciler {
 
     /**
      * One-off notifications ({@code flapping}) to the channels routing {@code event} of
-     * {@code severity} about {@code incident}'s target; they subscribe nothing.
+     * {@code severity} about {@code incident}'s {@code target}; they subscribe nothing.
      */
-    public List<Op> once(NotificationEvent event, String severity, Incident incident, NotificationMessage message) {
+    public List<Op> once(NotificationEvent event, String severity, Incident incident, Target target, NotificationMessage message) {
         List<Op> ops = new ArrayList<>();
-        for (UUID channel : routing.route(incident.orgId(), event, severity, incident.tags(), regions(incident)).channels()) {
+        for (UUID channel : routing.route(incident.orgId(), event, severity, incident.tags(), regions(incident, target)).channels()) {
             ops.add(new Op.Notify(message, channel, incident.id(), List.of(), message.timestamp()));
         }
         return ops;
     }
 
-    /** The regions a policy's region filter is matched against: the regions down, or the agent's region. */
-    static List<String> regions(Incident incident) {
+    /**
+     * The regions a policy's region filter is matched against: the agent's region; the regions down;
+     * for an incident without any (degraded, config_error, flapping after recovery) the target's regions.
+     */
+    static List<String> regions(Incident incident, Target target) {
         if (incident.region() != null) {
             return List.of(incident.region());
         }
-        return incident.regionsDown();
+        if (!incident.regionsDown().isEmpty() || target == null) {
+            return incident.regionsDown();
+        }
+        return target.regions().stream().map(dev.heliograph.domain.RegionId::value).toList();
     }
 
     /**
