@@ -178,7 +178,10 @@ class IncidentScenarioIT {
     @Test
     void killingEveryAgentOfARegionPagesNobodyForItsTargetsAndSendsOneAgentAlert() throws Exception {
         String id = createTarget("behind-kz", 1, "eu", "us", "kz");
+        target.failing("/down-with-kz", "us", "kz");
+        String down = createTarget("down-with-kz", 1, "eu", "us", "kz");
         Await.until("checks from three regions", Duration.ofSeconds(60), () -> target.requests("/behind-kz") > 9);
+        Await.until("the outage seen from us and kz opened", Duration.ofSeconds(60), () -> notified(down).contains("incident.opened"));
         AgentProcess kz = agents.get(3);
         kz.signal("KILL");
 
@@ -194,5 +197,7 @@ class IncidentScenarioIT {
         JsonNode regions = api.get("/api/v1/targets/" + id + "/verdict").json().path("regions");
         assertThat(regions.toString()).contains("{\"region\":\"kz\",\"state\":\"unknown\"");
         assertThat(verdict(id)).isEqualTo("up");
+        assertThat(verdict(down)).as("kz went silent while down: it stays counted down, 2 of 3").isEqualTo("down");
+        assertThat(notified(down)).as("losing sight of a target never resolves its outage").containsExactly("incident.opened");
     }
 }

@@ -2,12 +2,9 @@ package dev.heliograph.controlplane.incidents;
 
 import dev.heliograph.domain.CheckResult;
 import dev.heliograph.domain.OrgId;
-import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Status;
 import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetId;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -24,7 +21,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,18 +69,10 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
     private final Wiring wiring;
     private final ConcurrentLinkedQueue<CheckResult> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong failedWrites = new AtomicLong();
-    private final AtomicLong decisions = new AtomicLong();
-    // Event-loop state:
-    // Written on the event loop, read from any thread (target()).
-    private final Map<TargetId, Target> targets = new java.util.concurrent.ConcurrentHashMap<>();
+    private final EngineCounters counters = new EngineCounters();
+    // Event-loop state (the index's target() may be read from any thread):
+    private final EngineIndex index = new EngineIndex();
     private final Map<TargetId, TargetSlot> slots = new HashMap<>();
-    /** Enabled targets by org and key (a child names its parent by key). */
-    private final Map<String, TargetId> byKey = new HashMap<>();
-    private final Map<UUID, TargetId> incidentTargets = new HashMap<>();
-    private final Set<UUID> activeDown = new HashSet<>();
-    private final Map<IncidentKind, Integer> openByKind = new java.util.concurrent.ConcurrentHashMap<>();
     private PgIncidentStore.Loaded loaded;
     private long sweepTimer = -1;
 
@@ -100,8 +88,8 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
     public Future<?> start() {
         return store.load().map(state -> {
             loaded = state;
-            states(state, clock.instant()).forEach((id, restored) -> slot(id).state = restored);
-            slots.values().forEach(slot -> index(null, slot.state));
+            state.slotStates(clock.instant()).forEach((id, restored) -> slot(id).state = restored);
+            slots.values().forEach(slot -> index.index(null, slot.state));
             sweepTimer = vertx.setPeriodic(SWEEP.toMillis(), id -> sweep());
             LOG.info("incident engine started: {} targets with state, {} active incidents", state.health().size(), state.incidents().size());
             return null;
@@ -116,7 +104,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
 
     /** The enabled target {@code id} as the engine knows it, or {@code null}; thread-safe. */
     public Target target(TargetId id) {
-        return targets.get(id);
+        return index.target(id);
     }
 
     /** Agent incidents loaded at start (for {@link AgentIncidents}). */
@@ -129,18 +117,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
      * {@code heliograph_incident_writes_failed_total} and {@code heliograph_incident_inputs_dropped_total}.
      */
     public void bindTo(MeterRegistry registry) {
-        for (IncidentKind kind : IncidentKind.values()) {
-            if (kind != IncidentKind.AGENT_NOT_REPORTING) {
-                Gauge.builder("heliograph.incidents.open", openByKind, m -> m.getOrDefault(kind, 0)).tag("kind", kind.wire())
-                        .description("Active (open or acknowledged) incidents by kind").register(registry);
-            }
-        }
-        FunctionCounter.builder("heliograph.incident.decisions", decisions, AtomicLong::get)
-                .description("Decisions stored (a target's inputs that changed its state, incidents or notifications)").register(registry);
-        FunctionCounter.builder("heliograph.incident.writes.failed", failedWrites, AtomicLong::get)
-                .description("Decisions whose write to PostgreSQL failed and was retried").register(registry);
-        FunctionCounter.builder("heliograph.incident.inputs.dropped", dropped, AtomicLong::get)
-                .description("Results dropped because too many waited for one target").register(registry);
+        counters.bindTo(registry, index.openByKind());
     }
 
     // ---- inputs ----
@@ -161,7 +138,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
                 forget(target.id(), "target paused");
                 return;
             }
-            remember(target);
+            index.remember(target);
             TargetSlot slot = slots.get(target.id());
             if (slot != null) {
                 enqueue(slot, new Input.Reevaluate());
@@ -183,13 +160,13 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
             Set<TargetId> seen = new HashSet<>();
             for (Target target : copy) {
                 seen.add(target.id());
-                Target before = remember(target);
+                Target before = index.remember(target);
                 TargetSlot slot = slots.get(target.id());
                 if (slot != null && before != null && before.version() != target.version()) {
                     enqueue(slot, new Input.Reevaluate());
                 }
             }
-            new ArrayList<>(targets.keySet()).stream().filter(id -> !seen.contains(id)).forEach(id -> forget(id, "target deleted or paused"));
+            index.targetIds().stream().filter(id -> !seen.contains(id)).forEach(id -> forget(id, "target deleted or paused"));
             new ArrayList<>(slots.keySet()).stream().filter(id -> !seen.contains(id)).forEach(id -> forget(id, "target deleted or paused"));
         });
     }
@@ -197,7 +174,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
     /** Targets of {@code org} (every org when {@code null}) decide again: a maintenance window started or ended, regions went silent. */
     public void reevaluate(OrgId org) {
         context.runOnContext(v -> slots.values().forEach(slot -> {
-            Target target = targets.get(slot.id);
+            Target target = index.target(slot.id);
             if (target != null && (org == null || target.orgId().equals(org))) {
                 enqueue(slot, new Input.Reevaluate());
             }
@@ -222,7 +199,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
     }
 
     private void route(UUID incident, Promise<Incident> answer, Input input) {
-        TargetId target = incidentTargets.get(incident);
+        TargetId target = index.incidentTarget(incident);
         TargetSlot slot = target == null ? null : slots.get(target);
         if (slot == null) {
             answer.fail(new IncidentPlanner.IncidentGone(incident));
@@ -235,7 +212,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
         drainScheduled.set(false);
         CheckResult result;
         while ((result = inbox.poll()) != null) {
-            Target target = targets.get(result.targetId());
+            Target target = index.target(result.targetId());
             if (target == null) {
                 continue; // deleted, paused, or not ours
             }
@@ -248,10 +225,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
     }
 
     private void forget(TargetId id, String why) {
-        Target gone = targets.remove(id);
-        if (gone != null) {
-            byKey.remove(keyOf(gone.orgId(), gone.key()), id);
-        }
+        index.forget(id);
         TargetSlot slot = slots.get(id);
         if (slot != null) {
             enqueue(slot, new Input.Removed(why));
@@ -260,8 +234,8 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
 
     private void enqueue(TargetSlot slot, Input input) {
         if (slot.pending.size() >= MAX_PENDING) {
-            refuse(slot.pending.pollFirst(), new IllegalStateException("the incident engine has too much waiting for this target; try again"));
-            dropped.incrementAndGet();
+            Input.refuse(slot.pending.pollFirst(), new IllegalStateException("the incident engine has too much waiting for this target; try again"));
+            counters.dropped.incrementAndGet();
         }
         slot.pending.addLast(input);
         if (!slot.busy && slot.retryTimer == -1) {
@@ -276,7 +250,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
             release(slot);
             return;
         }
-        Target target = targets.get(slot.id);
+        Target target = index.target(slot.id);
         List<Input> inputs = new ArrayList<>();
         while (!slot.pending.isEmpty() && inputs.size() < BATCH) {
             inputs.add(slot.pending.pollFirst());
@@ -291,7 +265,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
             }
             target = slot.lastTarget != null ? slot.lastTarget : Orphans.target(slot.state);
             if (target == null) {
-                inputs.forEach(input -> refuse(input, null));
+                inputs.forEach(input -> Input.refuse(input, null));
                 slot.state = new SlotState(TargetHealth.clean(clock.instant()), null, null, null);
                 // Nothing to resolve: forget the stored state too, or a restart would bring it back.
                 store.commit(List.of(new Op.DeleteHealth(slot.id))).onFailure(error -> LOG.warn(
@@ -312,7 +286,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
             if (stored.succeeded()) {
                 slot.failures = 0;
                 slot.refusals = 0;
-                decisions.incrementAndGet();
+                counters.decisions.incrementAndGet();
                 done(slot, step, stored.result());
                 wiring.notificationsWritten().run();
             } else {
@@ -329,7 +303,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
                     after.config(), after.last());
         }
         slot.state = after;
-        index(before, after);
+        index.index(before, after);
         step.answers().forEach(answer -> {
             if (answer.failure() != null) {
                 answer.promise().tryFail(answer.failure());
@@ -350,12 +324,12 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
     }
 
     private void retry(TargetSlot slot, List<Input> inputs, Throwable cause) {
-        failedWrites.incrementAndGet();
-        if (refused(cause)) {
+        counters.failedWrites.incrementAndGet();
+        if (PgIncidentStore.refused(cause)) {
             restore(slot, inputs, cause);
             return;
         }
-        putBack(slot, inputs);
+        slot.putBack(inputs);
         slot.failures++;
         long delay = BACKOFF.apply(Math.min(slot.failures, 6));
         if (slot.failures == 1 || slot.failures % 10 == 0) {
@@ -388,59 +362,35 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
                 return;
             }
             SlotState before = slot.state;
-            SlotState after = states(stored.result(), clock.instant()).getOrDefault(slot.id,
+            SlotState after = stored.result().slotStates(clock.instant()).getOrDefault(slot.id,
                     new SlotState(TargetHealth.clean(clock.instant()), null, null, null));
             slot.state = new SlotState(after.health(), after.problem(), after.config(),
                     after.problem() != null ? after.problem().incident() : before.last());
-            index(before, slot.state);
+            index.index(before, slot.state);
             if (slot.refusals > 1) {
                 slot.refusals = 0;
-                dropped.addAndGet(inputs.size());
-                inputs.forEach(input -> refuse(input, new IllegalStateException("the database refused this change: " + cause.getMessage())));
+                counters.dropped.addAndGet(inputs.size());
+                inputs.forEach(input -> Input.refuse(input, new IllegalStateException("the database refused this change: "
+                        + cause.getMessage())));
             } else {
-                putBack(slot, inputs);
+                slot.putBack(inputs);
             }
             process(slot);
         });
     }
 
-    private static void putBack(TargetSlot slot, List<Input> inputs) {
-        for (int i = inputs.size() - 1; i >= 0; i--) {
-            slot.pending.addFirst(inputs.get(i));
-        }
-    }
-
-    /** Whether PostgreSQL refused a write for a reason a retry cannot fix: SQLSTATE class 23, integrity constraint violation. */
-    static boolean refused(Throwable cause) {
-        return cause instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("23");
-    }
-
     /** Drops a slot that has nothing left to remember or do. */
     private void release(TargetSlot slot) {
-        if (!slot.busy && slot.pending.isEmpty() && slot.retryTimer == -1 && slot.state.idle()) {
+        if (slot.idle()) {
             slots.remove(slot.id);
         }
-    }
-
-    /** Keeps {@code target} (and its key, for finding parents); the target it replaced, or {@code null}. */
-    private Target remember(Target target) {
-        Target before = targets.put(target.id(), target);
-        if (before != null && !before.key().equals(target.key())) {
-            byKey.remove(keyOf(before.orgId(), before.key()), before.id());
-        }
-        byKey.put(keyOf(target.orgId(), target.key()), target.id());
-        return before;
-    }
-
-    private static String keyOf(OrgId org, String key) {
-        return org.value() + "/" + key;
     }
 
     private IncidentPlanner.Context context(Target target) {
         java.time.Instant now = clock.instant();
         UUID parentDown = null;
         if (target.rules().parent() != null) {
-            TargetId parentId = byKey.get(keyOf(target.orgId(), target.rules().parent()));
+            TargetId parentId = index.byKey(target.orgId(), target.rules().parent());
             TargetSlot parent = parentId == null ? null : slots.get(parentId);
             Tracked problem = parent == null ? null : parent.state.problem();
             if (problem != null && problem.incident().kind() == IncidentKind.DOWN) {
@@ -448,39 +398,12 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
             }
         }
         return new IncidentPlanner.Context(now, wiring.silentRegions().of(target.regions()), wiring.muted().test(target, now), parentDown,
-                activeDown::contains);
+                index::activeDown);
     }
 
     /** Slots of targets of {@code parent}'s org that name it as their parent. */
     private List<TargetSlot> children(Target parent) {
-        List<TargetSlot> children = new ArrayList<>();
-        for (TargetSlot slot : slots.values()) {
-            Target child = targets.get(slot.id);
-            if (child != null && child.orgId().equals(parent.orgId()) && parent.key().equals(child.rules().parent())) {
-                children.add(slot);
-            }
-        }
-        return children;
-    }
-
-    /** Keeps the incident index, the active down set and the open counts equal to the slots. */
-    private void index(SlotState before, SlotState after) {
-        for (Tracked tracked : before == null ? List.<Tracked>of() : java.util.Arrays.asList(before.problem(), before.config())) {
-            if (tracked != null) {
-                incidentTargets.remove(tracked.incident().id());
-                activeDown.remove(tracked.incident().id());
-                openByKind.merge(tracked.incident().kind(), -1, Integer::sum);
-            }
-        }
-        for (Tracked tracked : java.util.Arrays.asList(after.problem(), after.config())) {
-            if (tracked != null) {
-                incidentTargets.put(tracked.incident().id(), tracked.incident().targetId());
-                if (tracked.incident().kind() == IncidentKind.DOWN) {
-                    activeDown.add(tracked.incident().id());
-                }
-                openByKind.merge(tracked.incident().kind(), 1, Integer::sum);
-            }
-        }
+        return index.children(parent, slots.keySet()).stream().map(slots::get).toList();
     }
 
     /** Regular upkeep: flap windows that passed, recent changes to forget. */
@@ -492,50 +415,7 @@ public final class IncidentEngine extends VerticleBase implements dev.heliograph
         });
     }
 
-    /** The slot states of what was read: each target's health with its active incidents. */
-    private static Map<TargetId, SlotState> states(PgIncidentStore.Loaded read, java.time.Instant now) {
-        Map<TargetId, SlotState> states = new HashMap<>();
-        read.health().forEach((id, health) -> states.put(id, new SlotState(health, null, null, null)));
-        for (Tracked tracked : read.incidents()) {
-            Incident incident = tracked.incident();
-            if (incident.targetId() == null) {
-                continue;
-            }
-            SlotState state = states.getOrDefault(incident.targetId(), new SlotState(TargetHealth.clean(now), null, null, null));
-            states.put(incident.targetId(), incident.kind() == IncidentKind.CONFIG_ERROR
-                    ? new SlotState(state.health(), state.problem(), tracked, state.last())
-                    : new SlotState(state.health(), tracked, state.config(), incident));
-        }
-        return states;
-    }
-
     private TargetSlot slot(TargetId id) {
         return slots.computeIfAbsent(id, key -> new TargetSlot(key, new SlotState(TargetHealth.clean(clock.instant()), null, null, null)));
-    }
-
-    /** Fails the API caller waiting for {@code input}, if any: with {@code why}, or as gone when {@code null}. */
-    private static void refuse(Input input, RuntimeException why) {
-        if (input instanceof Input.Acknowledge ack) {
-            ack.answer().tryFail(why != null ? why : new IncidentPlanner.IncidentGone(ack.incidentId()));
-        } else if (input instanceof Input.Resolve resolve) {
-            resolve.answer().tryFail(why != null ? why : new IncidentPlanner.IncidentGone(resolve.incidentId()));
-        }
-    }
-
-    /** One target's place in the engine: its state, the inputs waiting, whether a write is under way. */
-    private static final class TargetSlot {
-        final TargetId id;
-        SlotState state;
-        Target lastTarget;
-        final java.util.ArrayDeque<Input> pending = new java.util.ArrayDeque<>();
-        boolean busy;
-        long retryTimer = -1;
-        int failures;
-        int refusals;
-
-        TargetSlot(TargetId id, SlotState state) {
-            this.id = id;
-            this.state = state;
-        }
     }
 }

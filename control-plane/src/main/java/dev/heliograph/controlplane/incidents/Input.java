@@ -32,4 +32,13 @@ public sealed interface Input {
     /** The target was deleted or paused ({@code why}): its incidents end. */
     record Removed(String why) implements Input {
     }
+
+    /** Fails the API caller waiting for {@code input}, if any: with {@code why}, or as gone when {@code null}. */
+    static void refuse(Input input, RuntimeException why) {
+        if (input instanceof Acknowledge ack) {
+            ack.answer().tryFail(why != null ? why : new IncidentPlanner.IncidentGone(ack.incidentId()));
+        } else if (input instanceof Resolve resolve) {
+            resolve.answer().tryFail(why != null ? why : new IncidentPlanner.IncidentGone(resolve.incidentId()));
+        }
+    }
 }

@@ -54,6 +54,27 @@ public final class PgIncidentStore {
 
     /** Every stored target state and every active incident with its subscriptions: what the engine starts from. */
     public record Loaded(Map<TargetId, TargetHealth> health, List<Tracked> incidents) {
+        /** Per target: its health (clean as of {@code now} when none is stored) with its active incidents. */
+        Map<TargetId, SlotState> slotStates(Instant now) {
+            Map<TargetId, SlotState> states = new HashMap<>();
+            health.forEach((id, stored) -> states.put(id, new SlotState(stored, null, null, null)));
+            for (Tracked tracked : incidents) {
+                Incident incident = tracked.incident();
+                if (incident.targetId() == null) {
+                    continue;
+                }
+                SlotState state = states.getOrDefault(incident.targetId(), new SlotState(TargetHealth.clean(now), null, null, null));
+                states.put(incident.targetId(), incident.kind() == IncidentKind.CONFIG_ERROR
+                        ? new SlotState(state.health(), state.problem(), tracked, state.last())
+                        : new SlotState(state.health(), tracked, state.config(), incident));
+            }
+            return states;
+        }
+    }
+
+    /** Whether PostgreSQL refused a write for a reason a retry cannot fix: SQLSTATE class 23, integrity constraint violation. */
+    public static boolean refused(Throwable cause) {
+        return cause instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("23");
     }
 
     /** Reads the engine's state. */
