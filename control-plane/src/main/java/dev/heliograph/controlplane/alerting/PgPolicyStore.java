@@ -26,8 +26,11 @@ import java.util.stream.Collectors;
  * file's apply).
  */
 public final class PgPolicyStore {
+    // $1 is cast to uuid before text: a connection prepares the statement without parameter types, and
+    // "$1::text" alone would make PostgreSQL deduce text for the id column's uuid ("inconsistent types").
     private static final String INSERT = "INSERT INTO notification_policies (id, org_id, key, name, events, severities, tags, regions, "
-            + "channels, reminder_interval_s, enabled) VALUES ($1, $2, COALESCE($3, $1::text), $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ";
+            + "channels, reminder_interval_s, enabled) VALUES ($1, $2, COALESCE($3, $1::uuid::text), $4, $5, $6, $7, $8, $9, $10, $11) "
+            + "RETURNING ";
     private static final String UPDATE = "UPDATE notification_policies SET key = COALESCE($3, key), name = $4, events = $5, severities = $6, "
             + "tags = $7, regions = $8, channels = $9, reminder_interval_s = $10, enabled = $11, updated_at = now(), version = version + 1 "
             + "WHERE id = $1 AND org_id = $2 RETURNING ";
