@@ -43,8 +43,10 @@ final class KeyedPlan<S, D> {
         /** One item in messages: {@code target}. */
         String noun();
 
+        /** The key of a stored item (unique within the org and kind). */
         String key(S stored);
 
+        /** The name of a stored item (unique within the org and kind). */
         String name(S stored);
 
         /**
