@@ -6,9 +6,11 @@ import dev.heliograph.controlplane.agents.AgentHub;
 import dev.heliograph.controlplane.agents.AgentServer;
 import dev.heliograph.controlplane.agents.AgentStore;
 import dev.heliograph.controlplane.agents.RegionCatalog;
+import dev.heliograph.controlplane.alerting.PgPolicyStore;
 import dev.heliograph.controlplane.alerting.channel.ChannelSenders;
 import dev.heliograph.controlplane.api.AgentHandler;
 import dev.heliograph.controlplane.api.AlertChannelHandler;
+import dev.heliograph.controlplane.api.AlertingFileHandler;
 import dev.heliograph.controlplane.api.ApiServer;
 import dev.heliograph.controlplane.api.BulkActionHandler;
 import dev.heliograph.controlplane.api.BulkTargetHandler;
@@ -48,6 +50,7 @@ import dev.heliograph.controlplane.secrets.SpecSealer;
 import dev.heliograph.controlplane.secrets.StoredSecrets;
 import dev.heliograph.controlplane.storage.clickhouse.ClickHouseResultStore;
 import dev.heliograph.controlplane.storage.postgres.AlertChannelStore;
+import dev.heliograph.controlplane.storage.postgres.OrgTransactions;
 import dev.heliograph.controlplane.storage.postgres.PgIdempotencyStore;
 import dev.heliograph.controlplane.storage.postgres.PgMigrations;
 import dev.heliograph.controlplane.storage.postgres.PgTargetOverview;
@@ -271,6 +274,9 @@ public final class ControlPlane {
                             .compose(pruned -> agentServer.listen()).compose(listening -> {
                         AlertChannelHandler channelHandler = new AlertChannelHandler(channels, senders, live::guard, clock,
                                 () -> incidents.routing().reload());
+                        AlertingFileHandler alertingFile = new AlertingFileHandler(new AlertingFileHandler.Stores(channels,
+                                new PgPolicyStore(postgres), windows, new OrgTransactions(postgres)), maintenance, live::guard,
+                                () -> incidents.routing().reload());
                         components.healthy(Components.AGENT_SERVER, "listening on " + a.host() + ":" + agentServer.port());
                         io.vertx.core.http.HttpServerOptions apiOptions = config.tls().api()
                                 ? tls.secure(new io.vertx.core.http.HttpServerOptions()) : new io.vertx.core.http.HttpServerOptions();
@@ -282,7 +288,7 @@ public final class ControlPlane {
                                         new BulkTargetHandler(targets, registry, region, live::guard, regions::contains),
                                         new BulkActionHandler(targets, registry),
                                         new TargetFileHandler(targets, registry, region, live::guard, regions::contains),
-                                        new MaintenanceWindowHandler(windows, maintenance, clock), channelHandler),
+                                        new MaintenanceWindowHandler(windows, maintenance, clock), channelHandler, alertingFile),
                                         incidents.handlers().stream()).toList());
                     }).compose(server -> {
                         api = server;

@@ -41,13 +41,14 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code heliograph} command line: {@code heliograph control-plane [--config FILE] [--set key=value]...},
- * {@code heliograph secrets rotate [--config FILE] [--set key=value]...}
- * and {@code heliograph agent --control-plane URL --region R --token T [--data-dir DIR] ...}.
+ * {@code heliograph secrets rotate [--config FILE] [--set key=value]...},
+ * {@code heliograph agent --control-plane URL --region R --token T [--data-dir DIR] ...}, and the
+ * config-as-code commands {@code heliograph targets export|apply} and {@code heliograph alerting export|apply}.
  */
 @Command(name = "heliograph", mixinStandardHelpOptions = true, version = "heliograph 0.1.0",
         description = "Distributed health-check platform.",
         subcommands = {Main.ControlPlaneCommand.class, Main.AgentCommand.class, Main.SecretsCommand.class, TlsCommand.class,
-                AdminCommand.class, TargetsCommand.class})
+                AdminCommand.class, TargetsCommand.class, AlertingCommand.class})
 public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {

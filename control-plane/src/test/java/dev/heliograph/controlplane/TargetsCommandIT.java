@@ -178,7 +178,7 @@ class TargetsCommandIT {
 
     @Test
     void theKeyComesFromTheOptionOrTheEnvironment() {
-        TargetsCommand.ApiOptions options = new TargetsCommand.ApiOptions();
+        ConfigFileCommands.ApiOptions options = new ConfigFileCommands.ApiOptions();
         assertThat(options.key(Map.of("HELIOGRAPH_API_KEY", " from-env "))).isEqualTo("from-env");
         assertThat(options.key(Map.of("HELIOGRAPH_API_KEY", " "))).isNull();
         options.apiKey = "from-option";

@@ -216,7 +216,7 @@ public final class AlertChannelHandler {
     }
 
     /** 409 for a duplicate key or name; other errors unchanged. */
-    private static Throwable conflict(Throwable error) {
+    static Throwable conflict(Throwable error) {
         if (error instanceof AlertChannelTakenException taken) {
             return new ApiException(409, "ALERT_CHANNEL_" + taken.field().toUpperCase(java.util.Locale.ROOT) + "_TAKEN",
                     taken.getMessage(), Map.of("field", taken.field()));

@@ -66,6 +66,28 @@ public record AlertChannelRequest(
      *                        {@code SECRET_KEY_MISSING} error
      */
     public Validated validate(ChannelSettings stored, AddressGuard guard, boolean canStoreSecrets, SecureRandom random) {
+        Checked checked = check(stored, guard, canStoreSecrets, random);
+        if (!checked.errors().isEmpty()) {
+            throw ApiException.validation(checked.errors());
+        }
+        return checked.validated();
+    }
+
+    /**
+     * What {@link #check} found.
+     *
+     * @param validated the validated request; {@code null} when there are errors
+     * @param errors    every field error, with the API's field paths ({@code settings.url}); empty when valid
+     */
+    public record Checked(Validated validated, List<FieldError> errors) {
+    }
+
+    /**
+     * Validates like {@link #validate}, but returns the field errors instead of throwing them (for a
+     * config file, which lists the errors of every item). Still throws {@link ApiException} 400 for
+     * unknown or mistyped settings fields.
+     */
+    public Checked check(ChannelSettings stored, AddressGuard guard, boolean canStoreSecrets, SecureRandom random) {
         List<FieldError> errors = new ArrayList<>();
         if (key != null && !TargetDraft.validKey(key)) {
             errors.add(new FieldError("key", FieldError.INVALID_FORMAT, "key must be 1-128 characters of [A-Za-z0-9_.:/-]"));
@@ -86,11 +108,11 @@ public record AlertChannelRequest(
                     + AlertChannelDraft.MIN_RATE + " and " + AlertChannelDraft.MAX_RATE));
         }
         if (!errors.isEmpty()) {
-            throw ApiException.validation(errors);
+            return new Checked(null, List.copyOf(errors));
         }
         int rate = rateLimitPerMinute == null ? AlertChannelDraft.defaultRate(channelKind) : rateLimitPerMinute;
-        return new Validated(new AlertChannelDraft(key, name, parsed.settings(), rate, enabled == null || enabled),
-                parsed.generatedSecret());
+        return new Checked(new Validated(new AlertChannelDraft(key, name, parsed.settings(), rate, enabled == null || enabled),
+                parsed.generatedSecret()), List.of());
     }
 
     /** What the settings are validated against (see {@link #validate}). */

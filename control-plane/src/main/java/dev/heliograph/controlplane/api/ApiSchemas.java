@@ -158,7 +158,10 @@ public final class ApiSchemas {
                             @Schema(description = "one per target of the file and of the org, sorted by key") List<ApplyItem> items) {
     }
 
-    /** How many targets each action touches; {@code not_in_file}: the org's targets the file lacks, kept without prune. */
+    /**
+     * How many items each action touches; {@code not_in_file}: the org's items the file lacks, kept
+     * without prune (the target file counts targets, the alerting file channels, policies and windows).
+     */
     @Schema(name = "ApplySummary")
     public record ApplySummary(long create, long update, long delete, long unchanged, long notInFile) {
     }
@@ -168,6 +171,27 @@ public final class ApiSchemas {
     public record ApplyItem(String key, @Schema(allowableValues = {"create", "update", "delete", "unchanged"}) String action,
                             @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "the fields that change (updates only)") List<String> fields,
                             @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "the target's id, once it has one") String id) {
+    }
+
+    /** Answer of {@code POST /api/v1/alerting:apply}. */
+    @Schema(name = "AlertingApplyResult")
+    public record AlertingApplyView(boolean dryRun, boolean prune, ApplySummary summary,
+                                    @Schema(description = "one per item of the file and of the org: alert channels, then "
+                                            + "notification policies, then maintenance windows, each sorted by key")
+                                    List<AlertingApplyItem> items) {
+    }
+
+    /** One step of an alerting apply. */
+    @Schema(name = "AlertingApplyItem")
+    public record AlertingApplyItem(
+            @Schema(allowableValues = {"alert_channel", "notification_policy", "maintenance_window"}) String kind,
+            String key,
+            @Schema(allowableValues = {"create", "update", "delete", "unchanged"}) String action,
+            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "the fields that change (updates only)")
+            List<String> fields,
+            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "the item's id, once it has one") String id,
+            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "the secret generated for a webhook channel "
+                    + "this apply created without settings.secret (whsec_...): shown here only, once") String webhookSecret) {
     }
 
     /** {@code GET /api/v1/health}. */

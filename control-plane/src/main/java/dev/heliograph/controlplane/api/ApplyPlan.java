@@ -7,10 +7,8 @@ import dev.heliograph.domain.Target;
 import dev.heliograph.domain.TargetDraft;
 import dev.heliograph.probe.codec.SpecCodec;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,160 +16,77 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What applying a target file to an org's targets does, matched by key: {@code create} the file's
- * targets the org lacks, {@code update} those that differ (naming the changed fields),
- * {@code unchanged} those equal to the stored ones, and, only with {@code prune}, {@code delete} the
- * org's targets the file lacks (otherwise they are kept and counted as {@code not_in_file}).
+ * What applying a target file to an org's targets does, matched by key ({@link KeyedPlan}): the
+ * target rules of the plan (the same validation as {@code POST /api/v1/targets}, the fields an
+ * update changes) and the check that each {@code incident_rules.parent} names a target that stays.
  */
 final class ApplyPlan {
-    /** Plan actions. */
-    static final String CREATE = "create";
-    static final String UPDATE = "update";
-    static final String DELETE = "delete";
-    static final String UNCHANGED = "unchanged";
+    private ApplyPlan() {
+    }
 
     /** One target of the file: its position and its body. */
     record Entry(int index, TargetRequest request) {
     }
 
-    /**
-     * One step, by key.
-     *
-     * @param current the stored target ({@code null} for a create)
-     * @param draft   the file's target ({@code null} for a delete)
-     * @param fields  the fields an update changes ({@code name}, {@code spec.url}, ...); empty otherwise
-     */
-    record Step(String key, String action, List<String> fields, Target current, TargetDraft draft) {
-    }
+    /** The targets of a target file, validated by {@link ItemDrafts}. */
+    private record Targets(ItemDrafts drafts) implements KeyedPlan.Kind<TargetRequest, Target, TargetDraft> {
+        @Override
+        public String list() {
+            return "targets";
+        }
 
-    private final List<Step> steps;
-    private final int notInFile;
+        @Override
+        public String noun() {
+            return "target";
+        }
 
-    private ApplyPlan(List<Step> steps, int notInFile) {
-        this.steps = steps;
-        this.notInFile = notInFile;
+        @Override
+        public String key(Target stored) {
+            return stored.key();
+        }
+
+        @Override
+        public String name(Target stored) {
+            return stored.name();
+        }
+
+        @Override
+        public TargetDraft draft(TargetRequest item, int index, Target current, ItemErrors errors) {
+            return drafts.draft(item, index, current == null ? null : current.spec(), errors);
+        }
+
+        @Override
+        public List<String> changes(Target current, TargetDraft draft) {
+            return changedFields(current, draft);
+        }
     }
 
     /**
      * The plan of {@code entries} against {@code existing} (every target of the org). Each entry's
      * problems go to {@code errors} (a missing key, invalid fields, a key or name used twice in the
-     * file); names that a kept target (not in the file, no prune) already has go to {@code taken}.
+     * file, a parent that is not the key of a target that stays); names that a kept target (not in
+     * the file, no prune) already has go to {@code taken}.
      */
-    static ApplyPlan of(List<Entry> entries, List<Target> existing, boolean prune, ItemDrafts drafts, ItemErrors errors,
-                        ItemErrors taken) {
-        Map<String, Target> byKey = new HashMap<>();
-        existing.forEach(t -> byKey.put(t.key(), t));
-        Map<String, Integer> keys = new HashMap<>();
-        Map<String, Integer> names = new HashMap<>();
-        List<Step> steps = new ArrayList<>();
-        for (Entry entry : entries) {
-            int i = entry.index();
-            String key = entry.request().key();
-            if (key == null) {
-                errors.add(i, "key", FieldError.REQUIRED, "key is required: a target file matches targets by key");
-            }
-            Target current = key == null ? null : byKey.get(key);
-            TargetDraft draft = drafts.draft(entry.request(), i, current == null ? null : current.spec(), errors);
-            if (key != null && keys.putIfAbsent(key, i) != null) {
-                errors.add(i, "key", ItemErrors.DUPLICATE, "key '" + key + "' is also used by targets[" + keys.get(key) + "]");
-            }
-            String name = entry.request().name();
-            if (name != null && names.putIfAbsent(name, i) != null) {
-                errors.add(i, "name", ItemErrors.DUPLICATE, "the name '" + name + "' is also used by targets[" + names.get(name) + "]");
-            }
-            if (draft == null || key == null) {
-                continue;
-            }
-            if (current == null) {
-                steps.add(new Step(key, CREATE, List.of(), null, draft));
-            } else {
-                List<String> fields = changedFields(current, draft);
-                steps.add(new Step(key, fields.isEmpty() ? UNCHANGED : UPDATE, fields, current, draft));
-            }
-        }
-        Set<String> parentKeys = new HashSet<>(keys.keySet());
+    static KeyedPlan<Target, TargetDraft> of(List<Entry> entries, List<Target> existing, boolean prune, ItemDrafts drafts,
+                                             ItemErrors errors, ItemErrors taken) {
+        List<KeyedPlan.Entry<TargetRequest>> items = entries.stream()
+                .map(e -> new KeyedPlan.Entry<>(e.index(), e.request().key(), e.request().name(), e.request())).toList();
+        KeyedPlan<Target, TargetDraft> plan = KeyedPlan.of(new Targets(drafts), items, existing, prune, errors, taken);
+        Set<String> parentKeys = new HashSet<>(plan.fileKeys());
         if (!prune) {
-            parentKeys.addAll(byKey.keySet());
+            existing.forEach(t -> parentKeys.add(t.key()));
         }
+        Map<String, String> parents = new HashMap<>();
+        plan.steps().stream().filter(s -> s.draft() != null && s.draft().rules().parent() != null)
+                .forEach(s -> parents.putIfAbsent(s.key(), s.draft().rules().parent()));
         for (Entry entry : entries) {
-            String parent = entry.request().key() == null ? null : steps.stream().filter(s -> s.key().equals(entry.request().key()))
-                    .map(s -> s.draft().rules().parent()).filter(Objects::nonNull).findFirst().orElse(null);
+            String parent = entry.request().key() == null ? null : parents.get(entry.request().key());
             if (parent != null && !parentKeys.contains(parent)) {
                 errors.add(entry.index(), "incident_rules.parent", FieldError.UNKNOWN_TARGET, "parent '" + parent
                         + "' is not the key of a target " + (prune ? "in the file" : "in the file or of the org"));
             }
         }
-        int notInFile = notInFile(existing, keys, names, prune, steps, taken);
-        steps.sort(Comparator.comparing(Step::key));
-        return new ApplyPlan(steps, notInFile);
-    }
-
-    /**
-     * The org's targets whose keys the file lacks: a {@code delete} step each with {@code prune};
-     * otherwise counted, and their names, when a file target wants one, recorded in {@code taken}.
-     */
-    private static int notInFile(List<Target> existing, Map<String, Integer> keys, Map<String, Integer> names, boolean prune,
-                                 List<Step> steps, ItemErrors taken) {
-        int notInFile = 0;
-        for (Target target : existing) {
-            if (keys.containsKey(target.key())) {
-                continue;
-            }
-            if (prune) {
-                steps.add(new Step(target.key(), DELETE, List.of(), target, null));
-                continue;
-            }
-            notInFile++;
-            Integer user = names.get(target.name());
-            if (user != null) {
-                taken.add(user, "name", ItemErrors.TAKEN, "the target with key '" + target.key() + "', which is not in the file, "
-                        + "is named '" + target.name() + "' (rename it, or apply with prune to delete it)");
-            }
-        }
-        return notInFile;
-    }
-
-    /** The steps, sorted by key. */
-    List<Step> steps() {
-        return steps;
-    }
-
-    /** The steps with {@code action}. */
-    List<Step> steps(String action) {
-        return steps.stream().filter(s -> s.action().equals(action)).toList();
-    }
-
-    /**
-     * The answer: {@code {"dry_run", "prune", "summary": {"create", "update", "delete", "unchanged",
-     * "not_in_file"}, "items": [{"key", "action", "fields", "id"}, ...]}}; {@code ids} gives the id of
-     * each key that has one (stored targets, and created ones after a real apply).
-     */
-    Map<String, Object> answer(boolean dryRun, boolean prune, Map<String, String> ids) {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        for (String action : List.of(CREATE, UPDATE, DELETE, UNCHANGED)) {
-            summary.put(action, steps(action).size());
-        }
-        summary.put("not_in_file", notInFile);
-        List<Map<String, Object>> items = new ArrayList<>();
-        for (Step step : steps) {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("key", step.key());
-            item.put("action", step.action());
-            if (step.action().equals(UPDATE)) {
-                item.put("fields", step.fields());
-            }
-            String id = ids.get(step.key());
-            if (id != null) {
-                item.put("id", id);
-            }
-            items.add(item);
-        }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("dry_run", dryRun);
-        answer.put("prune", prune);
-        answer.put("summary", summary);
-        answer.put("items", items);
-        return answer;
+        return plan;
     }
 
     /**

@@ -34,12 +34,20 @@ final class ItemDrafts {
 
     /** Item {@code index} bound as a target body; {@code null} (with its errors recorded) when it does not bind. */
     TargetRequest bind(JsonNode item, int index, ItemErrors errors) {
+        return bind(item, index, TargetRequest.class, errors);
+    }
+
+    /**
+     * Item {@code index} of a list bound to {@code type} as a request body is ({@link JsonBody#bind}:
+     * unknown and mistyped fields refused); {@code null} (with its errors recorded) when it does not bind.
+     */
+    static <T> T bind(JsonNode item, int index, Class<T> type, ItemErrors errors) {
         if (!item.isObject()) {
             errors.add(index, "", "INVALID_FIELD_TYPE", "each item must be a JSON object");
             return null;
         }
         try {
-            return JsonBody.bind(item, TargetRequest.class, "");
+            return JsonBody.bind(item, type, "");
         } catch (ApiException e) {
             errors.add(index, e);
             return null;

@@ -11,8 +11,10 @@ import java.util.TreeMap;
  * The field errors of the items of one bulk request ({@code items[3].spec.url}) or config file
  * ({@code targets[3].spec.url}), gathered so that one answer lists every bad item. The answer's
  * {@code details} hold {@code fields} (every error, paths prefixed as above, the same shape as a
- * single target's 422) and {@code items} ({@code [{"index": 3, "key": "web", "fields": [...]}]},
- * paths relative to the item).
+ * single target's 422) and {@code items} ({@code [{"list": "targets", "index": 3, "key": "web",
+ * "fields": [...]}]}, paths relative to the item). A file with several lists (the alerting file)
+ * keeps one instance per list and answers for all of them at once ({@link #exception(int, String,
+ * List)}).
  */
 final class ItemErrors {
     /** Code of a value that another item of the same request already uses (a key, name or id). */
@@ -64,9 +66,20 @@ final class ItemErrors {
         return !byIndex.isEmpty();
     }
 
+    /** Whether any item of {@code lists} has an error. */
+    static boolean any(List<ItemErrors> lists) {
+        return lists.stream().anyMatch(ItemErrors::any);
+    }
+
     /** 422 {@code VALIDATION_FAILED} with every error. */
     ApiException validationFailed() {
-        return exception(422, "VALIDATION_FAILED", byIndex.size() == 1 ? "1 item is invalid" : byIndex.size() + " items are invalid");
+        return validationFailed(List.of(this));
+    }
+
+    /** 422 {@code VALIDATION_FAILED} with every error of every list. */
+    static ApiException validationFailed(List<ItemErrors> lists) {
+        int items = lists.stream().mapToInt(errors -> errors.byIndex.size()).sum();
+        return exception(422, "VALIDATION_FAILED", items == 1 ? "1 item is invalid" : items + " items are invalid", lists);
     }
 
     /**
@@ -81,8 +94,19 @@ final class ItemErrors {
 
     /** An error answer with {@code status} and {@code code} whose details list every recorded error. */
     ApiException exception(int status, String code, String message) {
+        return exception(status, code, message, List.of(this));
+    }
+
+    /** An error answer with {@code status} and {@code code} whose details list every error of {@code lists}, list by list. */
+    static ApiException exception(int status, String code, String message, List<ItemErrors> lists) {
         List<Map<String, Object>> fields = new ArrayList<>();
         List<Map<String, Object>> items = new ArrayList<>();
+        lists.forEach(one -> one.describe(fields, items));
+        return new ApiException(status, code, message, Map.of("fields", fields, "items", items));
+    }
+
+    /** Adds this list's errors to the answer's {@code fields} and {@code items}. */
+    private void describe(List<Map<String, Object>> fields, List<Map<String, Object>> items) {
         byIndex.forEach((index, errors) -> {
             List<Map<String, Object>> own = new ArrayList<>();
             for (FieldError error : errors) {
@@ -91,6 +115,7 @@ final class ItemErrors {
                 own.add(Map.of("field", error.field(), "code", error.code(), "message", error.message()));
             }
             Map<String, Object> item = new LinkedHashMap<>();
+            item.put("list", list);
             item.put("index", index);
             if (keys.containsKey(index)) {
                 item.put("key", keys.get(index));
@@ -98,6 +123,5 @@ final class ItemErrors {
             item.put("fields", own);
             items.add(item);
         });
-        return new ApiException(status, code, message, Map.of("fields", fields, "items", items));
     }
 }

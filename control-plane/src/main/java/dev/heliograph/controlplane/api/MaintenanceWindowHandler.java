@@ -277,7 +277,7 @@ public final class MaintenanceWindowHandler {
     }
 
     /** 409 for a duplicate name or key; other errors unchanged. */
-    private static Throwable conflict(Throwable error) {
+    static Throwable conflict(Throwable error) {
         if (error instanceof WindowTakenException taken) {
             return new ApiException(409, "MAINTENANCE_WINDOW_" + taken.field().toUpperCase(Locale.ROOT) + "_TAKEN",
                     taken.getMessage(), Map.of("field", taken.field()));

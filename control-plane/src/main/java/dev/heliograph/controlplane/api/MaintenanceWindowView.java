@@ -39,7 +39,8 @@ public record MaintenanceWindowView(
                 + "any) and the next ones; listed for disabled windows too") List<OccurrenceView> nextOccurrences) {
     /** How many occurrences a window's answer lists. */
     static final int NEXT = 5;
-    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+    /** Local wall-clock times of windows, as {@code starts_at} is written: {@code 2026-03-29T02:30:00}. */
+    static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
     private static final DateTimeFormatter WITH_OFFSET = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
 
     /** One occurrence: UTC and local (in the window's zone, with its offset). */

@@ -6,8 +6,6 @@ import dev.heliograph.controlplane.alerting.PgPolicyStore;
 import dev.heliograph.controlplane.alerting.RoutingCatalog;
 import dev.heliograph.domain.FieldError;
 import dev.heliograph.domain.OrgId;
-import dev.heliograph.domain.RegionId;
-import dev.heliograph.domain.TargetDraft;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -19,12 +17,10 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -33,38 +29,12 @@ import java.util.UUID;
  * event is routed by it.
  */
 public final class PolicyHandler {
-    /** Shortest reminder interval, s. */
-    static final int MIN_REMINDER_S = 60;
-    /** Longest reminder interval, s (a week). */
-    static final int MAX_REMINDER_S = 7 * 86_400;
-
     private final PgPolicyStore store;
     private final RoutingCatalog routing;
 
     public PolicyHandler(PgPolicyStore store, RoutingCatalog routing) {
         this.store = store;
         this.routing = routing;
-    }
-
-    /** The body of create and replace. */
-    @Schema(name = "NotificationPolicyRequest", description = "Which events go to which channels.")
-    public record PolicyRequest(
-            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "stable name for tools, 1..128 of [A-Za-z0-9_.:/-], "
-                    + "unique within the org; default the id's text (create) or the stored key (replace)") String key,
-            @Schema(description = "1..200 characters, unique within the org") String name,
-            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "events routed: opened, resolved, regional, degraded, "
-                    + "flapping, reminder, agent_not_reporting, config_error; default opened, resolved, reminder, flapping, "
-                    + "agent_not_reporting, config_error") List<String> events,
-            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "critical and/or warning; default critical "
-                    + "(down, config_error, agent_not_reporting; regional and degraded are warnings)") List<String> severities,
-            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "only targets with one of these tags; default any")
-            List<String> tags,
-            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "only incidents with one of these regions down (or "
-                    + "an agent of one of them); default any") List<String> regions,
-            @Schema(description = "alert channel ids of the org, 1..20") List<String> channels,
-            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "remind of an open, unacknowledged incident this "
-                    + "often, s: 0 (never, the default) or 60..604800") Integer reminderIntervalS,
-            @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "default true") Boolean enabled) {
     }
 
     /** A policy as answered. */
@@ -164,84 +134,41 @@ public final class PolicyHandler {
         }).onFailure(ctx::fail);
     }
 
-    /** The validated draft of the body; channels must be the org's. Fails with 422 listing every problem. */
+    /** The validated draft of the body; channels must be ids of the org's channels. Fails with 422 listing every problem. */
     private Future<PgPolicyStore.Draft> draft(RoutingContext ctx, OrgId org) {
         var body = JsonBody.tree(ctx);
         if (!body.isObject()) {
             throw new ApiException(400, "MALFORMED_JSON", "request body must be a JSON object");
         }
         PolicyRequest request = JsonBody.bind(body, PolicyRequest.class, "");
-        List<FieldError> errors = new ArrayList<>();
-        if (request.key() != null && !TargetDraft.validKey(request.key())) {
-            errors.add(new FieldError("key", FieldError.INVALID_FORMAT, "key must be 1-128 characters of letters, digits and _.:/-"));
-        }
-        if (request.name() == null || request.name().isBlank() || request.name().length() > 200
-                || request.name().chars().anyMatch(Character::isISOControl)) {
-            errors.add(new FieldError("name", request.name() == null ? FieldError.REQUIRED : FieldError.INVALID_FORMAT,
-                    "name is required: 1..200 characters without control characters"));
-        }
-        Set<NotificationEvent> events = new LinkedHashSet<>();
-        if (request.events() == null) {
-            events.addAll(NotificationPolicy.DEFAULT_EVENTS);
-        } else {
-            for (int i = 0; i < request.events().size(); i++) {
-                try {
-                    NotificationEvent event = NotificationEvent.fromWire(String.valueOf(request.events().get(i)));
-                    if (event == NotificationEvent.TEST) {
-                        throw new IllegalArgumentException("test");
-                    }
-                    events.add(event);
-                } catch (IllegalArgumentException e) {
-                    errors.add(new FieldError("events[" + i + "]", FieldError.INVALID_FORMAT, "event must be one of opened, resolved, "
-                            + "regional, degraded, flapping, reminder, agent_not_reporting, config_error"));
+        List<UUID> named = request.channels() == null ? List.of() : request.channels().stream().map(PolicyHandler::uuid)
+                .filter(Objects::nonNull).toList();
+        return store.channelsOf(org, named).compose(found -> {
+            PolicyRequest.Validated validated = request.validate(new PolicyRequest.ChannelRefs() {
+                @Override
+                public UUID resolve(String ref) {
+                    UUID id = uuid(ref);
+                    return found.contains(id) ? id : null;
                 }
-            }
-            if (request.events().isEmpty()) {
-                errors.add(new FieldError("events", FieldError.REQUIRED, "events must name at least one event"));
-            }
-        }
-        Set<String> severities = new LinkedHashSet<>(request.severities() == null ? NotificationPolicy.DEFAULT_SEVERITIES : request.severities());
-        if (severities.isEmpty() || !NotificationPolicy.SEVERITIES.containsAll(severities)) {
-            errors.add(new FieldError("severities", FieldError.INVALID_FORMAT, "severities must be critical and/or warning"));
-        }
-        Set<String> tags = new LinkedHashSet<>(request.tags() == null ? List.of() : request.tags());
-        tags.stream().filter(tag -> !TargetDraft.validTag(tag)).findFirst().ifPresent(tag -> errors.add(new FieldError("tags",
-                FieldError.INVALID_FORMAT, "tag '" + tag + "' must be 1-64 characters of letters, digits and _.:/=-")));
-        Set<String> regions = new LinkedHashSet<>(request.regions() == null ? List.of() : request.regions());
-        regions.stream().filter(region -> !RegionId.isValid(region)).findFirst().ifPresent(region -> errors.add(new FieldError("regions",
-                FieldError.INVALID_FORMAT, "region '" + region + "' must be 1-63 characters of a-z, 0-9 and '-'")));
-        List<UUID> channels = new ArrayList<>();
-        if (request.channels() == null || request.channels().isEmpty() || request.channels().size() > 20) {
-            errors.add(new FieldError("channels", FieldError.REQUIRED, "channels must name 1..20 alert channels"));
-        } else {
-            for (int i = 0; i < request.channels().size(); i++) {
-                try {
-                    UUID channel = UUID.fromString(String.valueOf(request.channels().get(i)));
-                    if (!channels.contains(channel)) {
-                        channels.add(channel);
-                    }
-                } catch (IllegalArgumentException e) {
-                    errors.add(new FieldError("channels[" + i + "]", FieldError.INVALID_FORMAT, "channel must be an alert channel's id"));
+
+                @Override
+                public FieldError unknown(String path, String ref) {
+                    return uuid(ref) == null ? new FieldError(path, FieldError.INVALID_FORMAT, "channel must be an alert channel's id")
+                            : new FieldError(path, PolicyRequest.UNKNOWN_CHANNEL, "no alert channel " + ref + " in the org");
                 }
-            }
-        }
-        int reminder = request.reminderIntervalS() == null ? 0 : request.reminderIntervalS();
-        if (reminder != 0 && (reminder < MIN_REMINDER_S || reminder > MAX_REMINDER_S)) {
-            errors.add(new FieldError("reminder_interval_s", FieldError.OUT_OF_RANGE,
-                    "reminder_interval_s must be 0 or between " + MIN_REMINDER_S + " and " + MAX_REMINDER_S));
-        }
-        return store.channelsOf(org, channels).compose(found -> {
-            for (UUID channel : channels) {
-                if (!found.contains(channel)) {
-                    errors.add(new FieldError("channels", "UNKNOWN_CHANNEL", "no alert channel " + channel + " in the org"));
-                }
-            }
-            if (!errors.isEmpty()) {
-                return Future.failedFuture(ApiException.validation(errors));
-            }
-            return Future.succeededFuture(new PgPolicyStore.Draft(request.key(), request.name(), events, severities, tags, regions, channels,
-                    reminder, request.enabled() == null || request.enabled()));
+            });
+            return validated.errors().isEmpty() ? Future.succeededFuture(validated.draft())
+                    : Future.failedFuture(ApiException.validation(validated.errors()));
         });
+    }
+
+    /** {@code text} as a UUID, or {@code null} when it is none. */
+    private static UUID uuid(String text) {
+        try {
+            return text == null ? null : UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static void answer(RoutingContext ctx, UUID id, io.vertx.core.AsyncResult<Optional<NotificationPolicy>> found) {
@@ -254,7 +181,7 @@ public final class PolicyHandler {
         }
     }
 
-    private static Throwable conflict(Throwable error) {
+    static Throwable conflict(Throwable error) {
         if (error instanceof PgPolicyStore.TakenException taken) {
             return new ApiException(409, taken.field.equals("key") ? "POLICY_KEY_TAKEN" : "POLICY_NAME_TAKEN", taken.getMessage(),
                     Map.of("field", taken.field));

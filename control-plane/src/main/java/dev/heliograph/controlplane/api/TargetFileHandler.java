@@ -5,7 +5,6 @@ import dev.heliograph.controlplane.registry.TargetRegistry;
 import dev.heliograph.controlplane.storage.postgres.PgTargetStore;
 import dev.heliograph.controlplane.storage.postgres.TargetTransaction;
 import dev.heliograph.controlplane.storage.postgres.TargetTransaction.Scope;
-import dev.heliograph.domain.FieldError;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.RegionId;
 import dev.heliograph.domain.Target;
@@ -70,14 +69,9 @@ public final class TargetFileHandler {
     @ApiResponse(responseCode = "406", description = "NOT_ACCEPTABLE: Accept allows neither application/yaml nor "
             + "application/json")
     private void export(RoutingContext ctx) {
-        TargetFileCodec.Format format = TargetFileCodec.Format.ofAccept(ctx.parsedHeaders().accept());
-        if (format == null) {
-            throw new ApiException(406, "NOT_ACCEPTABLE", "the target file is served as application/yaml or application/json");
-        }
+        ConfigFile.Format format = ConfigFile.accepted(ctx, TargetFileCodec.WHAT);
         store.listAll(ApiServer.org(ctx))
-                .onSuccess(targets -> ctx.response()
-                        .putHeader("content-type", format.mediaType() + "; charset=utf-8")
-                        .end(TargetFileCodec.write(format, targets)))
+                .onSuccess(targets -> ConfigFile.send(ctx, format, TargetFileCodec.write(format, targets)))
                 .onFailure(ctx::fail);
     }
 
@@ -127,12 +121,9 @@ public final class TargetFileHandler {
             + "targets[3].spec.url, and details.items), missing keys, keys or names used twice (DUPLICATE), or a version "
             + "other than 1")
     private void apply(RoutingContext ctx) {
-        TargetFileCodec.Format format = TargetFileCodec.Format.ofContentType(ctx.request().getHeader("content-type"));
-        if (format == null) {
-            throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "send the target file as application/yaml or application/json");
-        }
-        boolean dryRun = flag(ctx, "dry_run");
-        boolean prune = flag(ctx, "prune");
+        ConfigFile.Format format = ConfigFile.sent(ctx, TargetFileCodec.WHAT);
+        boolean dryRun = ConfigFile.flag(ctx, "dry_run");
+        boolean prune = ConfigFile.flag(ctx, "prune");
         ItemErrors errors = new ItemErrors("targets");
         List<ApplyPlan.Entry> entries = entries(TargetFileCodec.read(format, ctx.body().asString()), errors);
         OrgId org = ApiServer.org(ctx);
@@ -140,7 +131,7 @@ public final class TargetFileHandler {
         List<TargetId> removed = new ArrayList<>();
         store.inTransaction(org, tx -> tx.lockAll(org).compose(existing -> {
                     ItemErrors taken = new ItemErrors("targets");
-                    ApplyPlan plan = ApplyPlan.of(entries, existing, prune, drafts, errors, taken);
+                    KeyedPlan<Target, TargetDraft> plan = ApplyPlan.of(entries, existing, prune, drafts, errors, taken);
                     if (errors.any()) {
                         return Future.failedFuture(errors.validationFailed());
                     }
@@ -150,11 +141,11 @@ public final class TargetFileHandler {
                     Map<String, String> ids = new HashMap<>();
                     existing.forEach(t -> ids.put(t.key(), t.id().toString()));
                     if (dryRun) {
-                        return Future.succeededFuture(plan.answer(true, prune, ids));
+                        return Future.succeededFuture(answer(true, prune, plan, ids));
                     }
                     return write(tx, org, plan, changed, removed).map(written -> {
                         written.forEach(t -> ids.put(t.key(), t.id().toString()));
-                        return plan.answer(false, prune, ids);
+                        return answer(false, prune, plan, ids);
                     });
                 }))
                 .onSuccess(answer -> {
@@ -167,31 +158,7 @@ public final class TargetFileHandler {
 
     /** The file's targets; problems of the document's shape throw, problems of single targets go to {@code errors}. */
     private List<ApplyPlan.Entry> entries(JsonNode document, ItemErrors errors) {
-        if (!document.isObject()) {
-            throw new ApiException(400, "INVALID_FIELD_TYPE", "the target file must be an object with version and targets",
-                    Map.of("field", ""));
-        }
-        document.fieldNames().forEachRemaining(name -> {
-            if (!name.equals("version") && !name.equals("targets")) {
-                throw new ApiException(400, "UNKNOWN_FIELD", "unknown field " + name,
-                        Map.of("field", name, "known_fields", List.of("targets", "version")));
-            }
-        });
-        JsonNode version = document.path("version");
-        if (!version.isInt() || version.intValue() != TargetFileCodec.VERSION) {
-            throw ApiException.validation(List.of(new FieldError("version", version.isMissingNode() ? FieldError.REQUIRED
-                    : FieldError.OUT_OF_RANGE, "version must be " + TargetFileCodec.VERSION)));
-        }
-        JsonNode targets = document.path("targets");
-        if (targets.isMissingNode() || targets.isNull()) {
-            // A file whose entries were all commented out must not read as "no targets" (with prune,
-            // that would delete every target): an empty set is written out as [].
-            throw ApiException.validation(List.of(new FieldError("targets", FieldError.REQUIRED,
-                    "targets is required; write targets: [] for an empty set")));
-        }
-        if (!targets.isArray()) {
-            throw new ApiException(400, "INVALID_FIELD_TYPE", "targets must be a list", Map.of("field", "targets"));
-        }
+        JsonNode targets = ConfigFile.lists(document, List.of("targets"), TargetFileCodec.WHAT).get("targets");
         List<ApplyPlan.Entry> entries = new ArrayList<>(targets.size());
         for (int i = 0; i < targets.size(); i++) {
             TargetRequest request = drafts.bind(targets.get(i), i, errors);
@@ -203,10 +170,15 @@ public final class TargetFileHandler {
         return entries;
     }
 
+    /** The answer: the plan's items, each with the target's id when it has one (stored, or created by a real apply). */
+    private static Map<String, Object> answer(boolean dryRun, boolean prune, KeyedPlan<Target, TargetDraft> plan, Map<String, String> ids) {
+        return KeyedPlan.answer(dryRun, prune, List.of(plan), plan.items(null, step -> ids.get(step.key())));
+    }
+
     /** Deletes, then updates, then creates; adds what it wrote to {@code changed} and {@code removed}. */
-    private static Future<List<Target>> write(TargetTransaction tx, OrgId org, ApplyPlan plan, List<Target> changed,
+    private static Future<List<Target>> write(TargetTransaction tx, OrgId org, KeyedPlan<Target, TargetDraft> plan, List<Target> changed,
                                               List<TargetId> removed) {
-        List<TargetId> deletes = plan.steps(ApplyPlan.DELETE).stream().map(s -> s.current().id()).toList();
+        List<TargetId> deletes = plan.steps(KeyedPlan.DELETE).stream().map(s -> s.current().id()).toList();
         Future<Void> chain = tx.deferUniqueness();
         if (!deletes.isEmpty()) {
             chain = chain.compose(v -> tx.delete(org, new Scope.Ids(deletes))).map(gone -> {
@@ -215,8 +187,8 @@ public final class TargetFileHandler {
             });
         }
         Map<TargetId, TargetDraft> updates = new LinkedHashMap<>();
-        plan.steps(ApplyPlan.UPDATE).forEach(step -> updates.put(step.current().id(), step.draft()));
-        List<TargetDraft> creates = plan.steps(ApplyPlan.CREATE).stream().map(ApplyPlan.Step::draft).toList();
+        plan.steps(KeyedPlan.UPDATE).forEach(step -> updates.put(step.current().id(), step.draft()));
+        List<TargetDraft> creates = plan.steps(KeyedPlan.CREATE).stream().map(KeyedPlan.Step::draft).toList();
         return chain.compose(v -> tx.updateAll(org, updates))
                 .compose(updated -> {
                     changed.addAll(updated);
@@ -226,17 +198,5 @@ public final class TargetFileHandler {
                     changed.addAll(created);
                     return changed;
                 });
-    }
-
-    /** A {@code true}/{@code false} query parameter, {@code false} when absent; 400 {@code INVALID_PARAMETER} otherwise. */
-    private static boolean flag(RoutingContext ctx, String name) {
-        String value = ctx.request().getParam(name);
-        if (value == null || value.equals("false")) {
-            return false;
-        }
-        if (value.equals("true")) {
-            return true;
-        }
-        throw ApiException.badParameter(name, name + " must be true or false");
     }
 }

@@ -7,15 +7,19 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -26,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * Maintenance windows in PostgreSQL (table {@code maintenance_windows}, migration V6), through the
  * reactive client. Every method that serves an API request takes the caller's {@link OrgId} and
  * filters by it, so an id from a request never reaches another org's row; only {@link #all()},
- * which feeds the {@link MaintenanceSchedule}, reads across orgs. Failures are failed futures:
+ * which feeds the {@link MaintenanceSchedule}, reads across orgs. The methods that take a
+ * {@link SqlConnection} work inside the caller's transaction (the alerting file's apply). Failures
+ * are failed futures:
  * {@link WindowTakenException} for a duplicate key or name, the driver's exception otherwise.
  */
 public final class MaintenanceWindowStore {
@@ -49,9 +55,18 @@ public final class MaintenanceWindowStore {
 
     /** Stores a new window with a fresh UUIDv7 id and version 1; its key is the id's text when {@code key} is {@code null}. */
     public Future<MaintenanceWindow> create(OrgId org, String key, WindowSettings settings) {
+        return insert(pool, org, key, settings);
+    }
+
+    /** {@link #create(OrgId, String, WindowSettings)} in the transaction of {@code conn}. */
+    public Future<MaintenanceWindow> create(SqlConnection conn, OrgId org, String key, WindowSettings settings) {
+        return insert(conn, org, key, settings);
+    }
+
+    private Future<MaintenanceWindow> insert(SqlClient client, OrgId org, String key, WindowSettings settings) {
         MaintenanceWindowId id = MaintenanceWindowId.random();
         String stored = key == null ? id.toString() : key;
-        return one(INSERT, params(id, org, settings).addString(stored), settings.name(), stored).map(Optional::orElseThrow);
+        return one(client, INSERT, params(id, org, settings).addString(stored), settings.name(), stored).map(Optional::orElseThrow);
     }
 
     /** The window {@code id} of {@code org}, or empty. */
@@ -66,7 +81,64 @@ public final class MaintenanceWindowStore {
      * window. A {@code null} key keeps the stored key.
      */
     public Future<Optional<MaintenanceWindow>> update(OrgId org, MaintenanceWindowId id, String key, WindowSettings settings) {
-        return one(UPDATE, params(id, org, settings).addString(key), settings.name(), key);
+        return one(pool, UPDATE, params(id, org, settings).addString(key), settings.name(), key);
+    }
+
+    /** {@link #update(OrgId, MaintenanceWindowId, String, WindowSettings)} in the transaction of {@code conn}. */
+    public Future<Optional<MaintenanceWindow>> update(SqlConnection conn, OrgId org, MaintenanceWindowId id, String key,
+                                                      WindowSettings settings) {
+        return one(conn, UPDATE, params(id, org, settings).addString(key), settings.name(), key);
+    }
+
+    /** In the transaction of {@code conn}: deletes the windows of {@code org} with these ids; how many there were. */
+    public Future<Integer> delete(SqlConnection conn, OrgId org, Collection<MaintenanceWindowId> ids) {
+        return conn.preparedQuery("DELETE FROM maintenance_windows WHERE org_id = $1 AND id = ANY($2)")
+                .execute(Tuple.tuple().addUUID(org.value()).addArrayOfUUID(uuids(ids)))
+                .map(rows -> rows.rowCount());
+    }
+
+    /**
+     * In the transaction of {@code conn}: gives the windows of {@code org} with these ids a
+     * placeholder name that no valid name can equal (a control character and the id), so that the
+     * updates after it may swap names without a unique violation in between. Every parked window must
+     * be updated in the same transaction.
+     */
+    public Future<Void> parkNames(SqlConnection conn, OrgId org, Collection<MaintenanceWindowId> ids) {
+        return conn.preparedQuery("UPDATE maintenance_windows SET name = chr(1) || id::text WHERE org_id = $1 AND id = ANY($2)")
+                .execute(Tuple.tuple().addUUID(org.value()).addArrayOfUUID(uuids(ids)))
+                .mapEmpty();
+    }
+
+    /** Every window of {@code org}, ordered by key. */
+    public Future<List<MaintenanceWindow>> all(OrgId org) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM maintenance_windows WHERE org_id = $1 ORDER BY key")
+                .execute(Tuple.of(org.value())).map(MaintenanceWindowStore::all);
+    }
+
+    /** In the transaction of {@code conn}: every window of {@code org}, ordered by key, locked until it ends. */
+    public Future<List<MaintenanceWindow>> lockAll(SqlConnection conn, OrgId org) {
+        return conn.preparedQuery("SELECT " + COLUMNS + " FROM maintenance_windows WHERE org_id = $1 ORDER BY key FOR UPDATE")
+                .execute(Tuple.of(org.value())).map(MaintenanceWindowStore::all);
+    }
+
+    /** The key of every target of {@code org}, by id: windows name their targets by id, the alerting file by key. */
+    public Future<Map<TargetId, String>> targetKeys(OrgId org) {
+        return targetKeys(pool, org);
+    }
+
+    /** {@link #targetKeys(OrgId)} in the transaction of {@code conn}. */
+    public Future<Map<TargetId, String>> targetKeys(SqlConnection conn, OrgId org) {
+        return targetKeys((SqlClient) conn, org);
+    }
+
+    private static Future<Map<TargetId, String>> targetKeys(SqlClient client, OrgId org) {
+        return client.preparedQuery("SELECT id, key FROM targets WHERE org_id = $1")
+                .execute(Tuple.of(org.value()))
+                .map(rows -> {
+                    Map<TargetId, String> keys = new HashMap<>();
+                    rows.forEach(row -> keys.put(new TargetId(row.getUUID("id")), row.getString("key")));
+                    return keys;
+                });
     }
 
     /** Deletes window {@code id} of {@code org}; {@code true} when it existed. */
@@ -137,8 +209,12 @@ public final class MaintenanceWindowStore {
                 .addBoolean(settings.enabled());
     }
 
-    private Future<Optional<MaintenanceWindow>> one(String sql, Tuple params, String name, String key) {
-        return pool.preparedQuery(sql).execute(params)
+    private static UUID[] uuids(Collection<MaintenanceWindowId> ids) {
+        return ids.stream().map(MaintenanceWindowId::value).toArray(UUID[]::new);
+    }
+
+    private static Future<Optional<MaintenanceWindow>> one(SqlClient client, String sql, Tuple params, String name, String key) {
+        return client.preparedQuery(sql).execute(params)
                 .recover(error -> Future.failedFuture(conflict(error, name, key)))
                 .map(MaintenanceWindowStore::first);
     }

@@ -40,6 +40,7 @@ final class OpenApiSamples {
         List<Sample> all = new java.util.ArrayList<>(core());
         all.addAll(new MaintenanceWindowSamples(api).all());
         all.addAll(new IncidentSamples(api).all());
+        all.addAll(new AlertingSamples(api).all());
         return all;
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.heliograph.controlplane.api.TargetFileCodec.Format;
+import dev.heliograph.controlplane.api.ConfigFile.Format;
 import dev.heliograph.domain.HttpSpec;
 import dev.heliograph.domain.OrgId;
 import dev.heliograph.domain.RegionId;

@@ -128,7 +128,19 @@ class TenantIsolationIT {
         String incidents = "/api/v1/incidents/" + incidentId;
         String policies = "/api/v1/notification-policies/" + policyId;
         String notifications = "/api/v1/notifications/" + notificationId;
+        // The first org's channel and target were created without keys: their keys are their ids.
+        String borrowing = "{\"version\":1,\"alert_channels\":[],\"notification_policies\":[{\"key\":\"p\",\"name\":\"p\","
+                + "\"channels\":[\"" + channelId + "\"]}],\"maintenance_windows\":[{\"key\":\"w\",\"name\":\"w\","
+                + "\"starts_at\":\"2026-01-01T03:00:00\",\"time_zone\":\"UTC\",\"duration_s\":600,\"mode\":\"mute\","
+                + "\"targets\":[\"" + t + "\"]}]}";
+        String sameKeys = "{\"version\":1,\"alert_channels\":[{\"key\":\"" + channelId + "\",\"name\":\"taken-over-file\","
+                + "\"kind\":\"slack\",\"settings\":{\"url\":\"http://127.0.0.1:9/second\"}}],\"notification_policies\":[{\"key\":\""
+                + policyId + "\",\"name\":\"taken-over-file\",\"channels\":[\"" + channelId + "\"]}],\"maintenance_windows\":[]}";
         return List.of(
+                // Before the rows below give the second org items of its own.
+                new Row("GET /api/v1/alerting:export", "GET", "/api/v1/alerting:export", null, Expect.OWN_DATA_ONLY),
+                // The first org's channel and target keys resolve to nothing in the second org.
+                new Row("POST /api/v1/alerting:apply", "POST", "/api/v1/alerting:apply", borrowing, Expect.INVALID),
                 new Row("GET /api/v1/incidents", "GET", "/api/v1/incidents?limit=500", null, Expect.OWN_DATA_ONLY),
                 new Row("GET /api/v1/incidents/{id}", "GET", incidents, null, Expect.NOT_FOUND),
                 new Row("POST /api/v1/incidents/{id}/acknowledge", "POST", incidents + "/acknowledge", null, Expect.NOT_FOUND),
@@ -210,9 +222,12 @@ class TenantIsolationIT {
                 new Row("DELETE /api/v1/alert-channels/{id}", "DELETE", "/api/v1/alert-channels/" + channelId, null, Expect.NOT_FOUND),
                 new Row("POST /api/v1/alert-channels/{id}/test", "POST", "/api/v1/alert-channels/" + channelId + "/test", null,
                         Expect.NOT_FOUND),
-                // Last: it gives the second org a channel named like the first org's.
+                // Near the end: it gives the second org a channel named like the first org's.
                 new Row("POST /api/v1/alert-channels", "POST", "/api/v1/alert-channels", channel.replace("taken-over",
-                        "first-channel-name"), Expect.OWN_DATA_ONLY));
+                        "first-channel-name"), Expect.OWN_DATA_ONLY),
+                // Last, as it gives the second org items keyed like the first org's: the same keys are the second org's own
+                // items, and its prune deletes nothing of the first org.
+                new Row("POST /api/v1/alerting:apply", "POST", "/api/v1/alerting:apply?prune=true", sameKeys, Expect.OWN_DATA_ONLY));
     }
 
     @Test
@@ -236,6 +251,7 @@ class TenantIsolationIT {
         assertThat(first.get("/api/v1/regions/local").status()).isEqualTo(200);
         assertThat(first.get("/api/v1/maintenance-windows/" + windowId).json().path("version").asLong()).isEqualTo(1);
         assertThat(first.get("/api/v1/alert-channels/" + channelId).json()).isEqualTo(readTree(firstChannelBefore));
+        assertThat(first.get("/api/v1/notification-policies/" + policyId).json().path("version").asLong()).isEqualTo(1);
     }
 
     @Test

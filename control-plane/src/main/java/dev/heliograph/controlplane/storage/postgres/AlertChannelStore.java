@@ -13,8 +13,11 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,6 +28,9 @@ import java.util.UUID;
  * tenant's row; {@link #get(UUID)} alone reads across orgs, for the delivery of notifications (whose
  * rows name their channel). Secret values of the settings are stored sealed by a
  * {@link ChannelSealer} and come back decrypted.
+ *
+ * <p>The methods that take a {@link SqlConnection} write inside the caller's transaction (the
+ * alerting file's apply, {@link OrgTransactions}) and take its org's {@link OrgId} like the others.
  *
  * <p>Failures are failed futures: {@link AlertChannelTakenException} for a duplicate key or name,
  * {@link SecretKeyException} when secrets cannot be sealed or opened (no key, wrong key), the
@@ -58,7 +64,18 @@ public final class AlertChannelStore {
 
     /** Stores a new channel with a fresh UUIDv7 id and version 1; its key is the id's text when the draft has none. */
     public Future<AlertChannel> create(OrgId org, AlertChannelDraft draft) {
-        UUID id = Uuid7.next();
+        return insert(pool, org, Uuid7.next(), draft);
+    }
+
+    /**
+     * In the transaction of {@code conn}: stores a new channel with the id {@code id} (chosen by the
+     * caller, so that policies written in the same transaction can name it) and version 1.
+     */
+    public Future<AlertChannel> create(SqlConnection conn, OrgId org, UUID id, AlertChannelDraft draft) {
+        return insert(conn, org, id, draft);
+    }
+
+    private Future<AlertChannel> insert(SqlClient client, OrgId org, UUID id, AlertChannelDraft draft) {
         String key = draft.key() == null ? id.toString() : draft.key();
         Tuple params;
         try {
@@ -67,7 +84,7 @@ public final class AlertChannelStore {
         } catch (SecretKeyException e) {
             return Future.failedFuture(e);
         }
-        return one(INSERT, params, key, draft.name()).map(Optional::orElseThrow);
+        return one(client, INSERT, params, key, draft.name()).map(Optional::orElseThrow);
     }
 
     /** The channel {@code id} of {@code org}, or empty. */
@@ -92,6 +109,15 @@ public final class AlertChannelStore {
      * channel. A draft without a key keeps the stored key.
      */
     public Future<Optional<AlertChannel>> update(OrgId org, UUID id, AlertChannelDraft draft) {
+        return updateIn(pool, org, id, draft);
+    }
+
+    /** {@link #update(OrgId, UUID, AlertChannelDraft)} in the transaction of {@code conn}. */
+    public Future<Optional<AlertChannel>> update(SqlConnection conn, OrgId org, UUID id, AlertChannelDraft draft) {
+        return updateIn(conn, org, id, draft);
+    }
+
+    private Future<Optional<AlertChannel>> updateIn(SqlClient client, OrgId org, UUID id, AlertChannelDraft draft) {
         Tuple params;
         try {
             params = Tuple.tuple().addUUID(id).addUUID(org.value()).addString(draft.key());
@@ -99,7 +125,7 @@ public final class AlertChannelStore {
         } catch (SecretKeyException e) {
             return Future.failedFuture(e);
         }
-        return one(UPDATE, params, draft.key(), draft.name());
+        return one(client, UPDATE, params, draft.key(), draft.name());
     }
 
     /**
@@ -139,6 +165,37 @@ public final class AlertChannelStore {
         }
     }
 
+    /** In the transaction of {@code conn}: deletes the channels of {@code org} with these ids; how many there were. */
+    public Future<Integer> delete(SqlConnection conn, OrgId org, Collection<UUID> ids) {
+        return conn.preparedQuery("DELETE FROM alert_channels WHERE org_id = $1 AND id = ANY($2)")
+                .execute(Tuple.tuple().addUUID(org.value()).addArrayOfUUID(ids.toArray(UUID[]::new)))
+                .map(rows -> rows.rowCount());
+    }
+
+    /**
+     * In the transaction of {@code conn}: gives the channels of {@code org} with these ids a
+     * placeholder name that no valid name can equal (a control character and the id), so that the
+     * updates after it may swap names between channels without a unique violation in between. Every
+     * parked channel must be updated in the same transaction.
+     */
+    public Future<Void> parkNames(SqlConnection conn, OrgId org, Collection<UUID> ids) {
+        return conn.preparedQuery("UPDATE alert_channels SET name = chr(1) || id::text WHERE org_id = $1 AND id = ANY($2)")
+                .execute(Tuple.tuple().addUUID(org.value()).addArrayOfUUID(ids.toArray(UUID[]::new)))
+                .mapEmpty();
+    }
+
+    /** Every channel of {@code org}, ordered by key. */
+    public Future<List<AlertChannel>> all(OrgId org) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM alert_channels WHERE org_id = $1 ORDER BY key")
+                .execute(Tuple.of(org.value())).map(this::all);
+    }
+
+    /** In the transaction of {@code conn}: every channel of {@code org}, ordered by key, locked until it ends. */
+    public Future<List<AlertChannel>> lockAll(SqlConnection conn, OrgId org) {
+        return conn.preparedQuery("SELECT " + COLUMNS + " FROM alert_channels WHERE org_id = $1 ORDER BY key FOR UPDATE")
+                .execute(Tuple.of(org.value())).map(this::all);
+    }
+
     /**
      * One page of {@code org}'s channels in id (creation) order, starting after {@code after} (from
      * the start when {@code null}); at most {@code limit} items.
@@ -169,8 +226,8 @@ public final class AlertChannelStore {
                 .addBoolean(draft.enabled());
     }
 
-    private Future<Optional<AlertChannel>> one(String sql, Tuple params, String key, String name) {
-        return pool.preparedQuery(sql).execute(params)
+    private Future<Optional<AlertChannel>> one(SqlClient client, String sql, Tuple params, String key, String name) {
+        return client.preparedQuery(sql).execute(params)
                 .recover(error -> Future.failedFuture(conflict(error, key, name)))
                 .map(this::first);
     }
@@ -186,6 +243,12 @@ public final class AlertChannelStore {
             }
         }
         return error;
+    }
+
+    private List<AlertChannel> all(RowSet<Row> rows) {
+        List<AlertChannel> channels = new ArrayList<>(rows.size());
+        rows.forEach(row -> channels.add(toChannel(row)));
+        return channels;
     }
 
     private Optional<AlertChannel> first(RowSet<Row> rows) {

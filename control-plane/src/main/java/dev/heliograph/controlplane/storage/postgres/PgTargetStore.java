@@ -59,10 +59,12 @@ public final class PgTargetStore {
 
     private final Pool pool;
     private final SpecSealer sealer;
+    private final OrgTransactions transactions;
 
     public PgTargetStore(Pool pool, SpecSealer sealer) {
         this.pool = pool;
         this.sealer = sealer;
+        this.transactions = new OrgTransactions(pool);
     }
 
     /** Whether specs with secrets can be stored: {@code secret.key} is set. */
@@ -75,14 +77,11 @@ public final class PgTargetStore {
      * rolled back when it fails (with its failure). A duplicate name or key found at commit fails it
      * with {@link TargetNameTakenException} or {@link TargetKeyTakenException}.
      *
-     * <p>Such transactions of one org run one at a time (a transaction-scoped advisory lock on the
-     * org): two of them locking overlapping rows in different orders would deadlock, and a second
-     * apply planned on a snapshot without the first one's new rows would answer a false conflict.
+     * <p>Such transactions of one org run one at a time ({@link OrgTransactions}, whose lock the
+     * alerting file's applies share).
      */
     public <T> Future<T> inTransaction(OrgId org, Function<TargetTransaction, Future<T>> work) {
-        long lockKey = org.value().getMostSignificantBits() ^ org.value().getLeastSignificantBits();
-        return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(lockKey))
-                        .compose(locked -> work.apply(new TargetTransaction(this, conn))))
+        return transactions.run(org, conn -> work.apply(new TargetTransaction(this, conn)))
                 .recover(error -> Future.failedFuture(conflict(error, null, null)));
     }
 
